@@ -1,0 +1,45 @@
+-- The organization's settings, one row. "Today" for every sequester comes from here,
+-- never from the session: a staff member who sets TimeZone must not move midnight.
+create table sequester.settings (
+  singleton boolean primary key default true check (singleton),
+  time_zone text not null default 'UTC',
+  -- How long an emergency (break-glass) access lasts.
+  break_glass_minutes bigint not null default 60 check (break_glass_minutes between 1 and 1440),
+  updated_at timestamptz not null default now()
+);
+
+insert into sequester.settings default values;
+
+-- An unknown zone name would make every protected query fail; refuse it on the way in.
+create function sequester.settings_check_time_zone() returns trigger
+language plpgsql
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+  if not exists (select 1 from pg_timezone_names where name = new.time_zone)
+    and not exists (select 1 from pg_timezone_abbrevs where abbrev = new.time_zone) then
+    raise exception 'unknown time zone "%"', new.time_zone
+      using errcode = 'invalid_parameter_value',
+        hint = 'Use a name from pg_timezone_names, such as America/Los_Angeles.';
+  end if;
+  new.updated_at := now();
+  return new;
+end;
+$$;
+
+create trigger settings_check_time_zone
+  before insert or update on sequester.settings
+  for each row execute function sequester.settings_check_time_zone();
+
+-- The date in the organization's time zone at the start of the transaction.
+-- Stable within a statement. A SQL-standard body is parsed once, here, so a session's
+-- search_path cannot swap now() for a function of its own; the planner can still inline it.
+create function sequester.today() returns date
+language sql
+stable
+parallel safe
+begin atomic
+  select (now() at time zone s.time_zone)::date from sequester.settings s;
+end;
+
+grant select on sequester.settings to public;

@@ -1,0 +1,159 @@
+-- The tables whose rows the package guards: one clients table and its chart tables.
+-- protect_clients and protect_chart fill it; unprotect empties it.
+create table sequester.protected_table (
+  relid regclass primary key,
+  kind text not null check (kind in ('clients', 'chart')),
+  key_column name not null,
+  rls_was_enabled boolean not null,
+  rls_was_forced boolean not null,
+  protected_at timestamptz not null default now()
+);
+
+create unique index protected_table_one_clients_table
+  on sequester.protected_table (kind) where kind = 'clients';
+
+-- The Client Access List. One row per Sequence ID; the client is sequestered on
+-- start_date <= day < end_date (end_date null: until someone ends it).
+create table sequester.client_access (
+  id bigint generated always as identity primary key,
+  client_id bigint not null,
+  start_date date not null,
+  end_date date,
+  comments text not null default '',
+  created_by name not null default current_user,
+  created_at timestamptz not null default now(),
+  updated_by name not null default current_user,
+  updated_at timestamptz not null default now(),
+  constraint client_access_end_after_start check (end_date is null or end_date > start_date),
+  -- The race-proof backstop for "one record in force per client per day"; the trigger
+  -- below gives the friendly message, this constraint holds even under concurrency.
+  constraint client_access_no_overlap exclude using gist (
+    int8range(client_id, client_id, '[]') with &&,
+    daterange(start_date, end_date, '[)') with &&
+  )
+);
+
+create index client_access_client_id on sequester.client_access (client_id);
+
+comment on table sequester.client_access is
+  'Client Access List: one sequester record per Sequence ID (id).';
+
+-- Approved staff and approved user roles are stored by role OID, so a rename keeps the
+-- approval and a dropped role's approval can never pass to a new role of the same name.
+create table sequester.client_access_staff (
+  client_access_id bigint not null references sequester.client_access on delete cascade,
+  staff regrole not null,
+  added_by name not null default current_user,
+  added_at timestamptz not null default now(),
+  primary key (client_access_id, staff)
+);
+
+create index client_access_staff_staff on sequester.client_access_staff (staff);
+
+create table sequester.client_access_role (
+  client_access_id bigint not null references sequester.client_access on delete cascade,
+  user_role regrole not null,
+  added_by name not null default current_user,
+  added_at timestamptz not null default now(),
+  primary key (client_access_id, user_role)
+);
+
+create index client_access_role_user_role on sequester.client_access_role (user_role);
+
+-- Whether a client ID exists in the protected clients table, seen past its policies.
+-- Only administrators may ask: for anyone else it would reveal hidden clients.
+create function sequester.client_exists(p_client_id bigint) returns boolean
+language plpgsql
+stable
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  clients regclass;
+  client_key name;
+  result boolean;
+begin
+  select p.relid, p.key_column into clients, client_key
+  from sequester.protected_table p
+  where p.kind = 'clients';
+
+  if clients is null then
+    raise exception 'no clients table is protected yet'
+      using errcode = 'object_not_in_prerequisite_state',
+        hint = 'Run sequester.protect_clients(table, id_column) first.';
+  end if;
+
+  execute format('select exists (select 1 from %s where %I = $1)', clients, client_key)
+    into result using p_client_id;
+  return result;
+end;
+$$;
+
+revoke execute on function sequester.client_exists(bigint) from public;
+grant execute on function sequester.client_exists(bigint) to sequester_viewer;
+
+-- Validates a record before it is written: dates, the client's existence, overlap.
+-- It runs as the editor (so that "who changed it" is the editor) and serializes
+-- writers per client, so that two editors cannot both pass the overlap check.
+create function sequester.client_access_validate() returns trigger
+language plpgsql
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  other sequester.client_access;
+begin
+  if new.end_date is not null and new.end_date <= new.start_date then
+    raise exception 'the end date % is not after the start date %', new.end_date, new.start_date
+      using errcode = 'check_violation',
+        hint = 'The sequester lifts on the end date; give a later end date, or none.';
+  end if;
+
+  if tg_op = 'UPDATE' and new.client_id <> old.client_id then
+    raise exception 'a sequester record cannot move to another client'
+      using errcode = 'feature_not_supported',
+        hint = format('End Sequence ID %s and create a new record for client %s.',
+          old.id, new.client_id);
+  end if;
+
+  if tg_op = 'INSERT' and not sequester.client_exists(new.client_id) then
+    raise exception 'client % does not exist', new.client_id
+      using errcode = 'foreign_key_violation',
+        hint = 'Check the client ID with sequester.confirm_client(id).';
+  end if;
+
+  perform pg_advisory_xact_lock(hashtextextended('sequester.client_access', new.client_id));
+
+  select * into other
+  from sequester.client_access a
+  where a.client_id = new.client_id
+    and a.id is distinct from new.id
+    and daterange(a.start_date, a.end_date, '[)') && daterange(new.start_date, new.end_date, '[)')
+  order by a.start_date
+  limit 1;
+
+  if found then
+    raise exception 'client % already has a sequester record for these dates: Sequence ID %',
+        new.client_id, other.id
+      using errcode = 'exclusion_violation',
+        detail = format('Sequence ID %s runs from %s to %s.', other.id, other.start_date,
+          coalesce(other.end_date::text, 'no end date')),
+        hint = format('Change or end Sequence ID %s instead, or choose dates that do not overlap.',
+          other.id);
+  end if;
+
+  if tg_op = 'INSERT' then
+    new.created_by := current_user;
+    new.created_at := now();
+  else
+    new.created_by := old.created_by;
+    new.created_at := old.created_at;
+  end if;
+  new.updated_by := current_user;
+  new.updated_at := now();
+  return new;
+end;
+$$;
+
+create trigger client_access_validate
+  before insert or update on sequester.client_access
+  for each row execute function sequester.client_access_validate();

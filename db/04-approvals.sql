@@ -1,0 +1,130 @@
+-- What administrators do on the Client Access Details screen, as functions that take
+-- names the way the screen does and say plainly what is wrong when a name is wrong.
+-- They run as the caller: the table grants of sequester_editor decide who may call.
+
+create function sequester.resolve_role(p_name text, p_what text) returns regrole
+language plpgsql
+stable
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  found_oid oid;
+begin
+  select r.oid into found_oid from pg_roles r where r.rolname = p_name;
+  if found_oid is null then
+    raise exception '% "%" does not exist', p_what, p_name
+      using errcode = 'undefined_object',
+        hint = format('Search with sequester.search_%s(text) and use the role name it returns.',
+          case p_what when 'staff member' then 'staff' else 'user_roles' end);
+  end if;
+  return found_oid::regrole;
+end;
+$$;
+
+create function sequester.add_staff(p_client_access_id bigint, p_staff text)
+returns sequester.client_access_staff
+language sql
+volatile
+begin atomic
+  insert into sequester.client_access_staff (client_access_id, staff)
+  values (p_client_access_id, sequester.resolve_role(p_staff, 'staff member'))
+  on conflict (client_access_id, staff) do update set staff = excluded.staff
+  returning *;
+end;
+
+create function sequester.remove_staff(p_client_access_id bigint, p_staff text)
+returns boolean
+language sql
+volatile
+begin atomic
+  with removed as (
+    delete from sequester.client_access_staff s
+    where s.client_access_id = p_client_access_id
+      and s.staff = sequester.resolve_role(p_staff, 'staff member')
+    returning 1
+  )
+  select count(*) > 0 from removed;
+end;
+
+create function sequester.add_user_role(p_client_access_id bigint, p_user_role text)
+returns sequester.client_access_role
+language sql
+volatile
+begin atomic
+  insert into sequester.client_access_role (client_access_id, user_role)
+  values (p_client_access_id, sequester.resolve_role(p_user_role, 'user role'))
+  on conflict (client_access_id, user_role) do update set user_role = excluded.user_role
+  returning *;
+end;
+
+create function sequester.remove_user_role(p_client_access_id bigint, p_user_role text)
+returns boolean
+language sql
+volatile
+begin atomic
+  with removed as (
+    delete from sequester.client_access_role r
+    where r.client_access_id = p_client_access_id
+      and r.user_role = sequester.resolve_role(p_user_role, 'user role')
+    returning 1
+  )
+  select count(*) > 0 from removed;
+end;
+
+-- Ends a sequester: the client is visible to everyone again from p_end_date on.
+create function sequester.end_sequester(
+  p_client_access_id bigint,
+  p_end_date date default sequester.today()
+) returns sequester.client_access
+language plpgsql
+volatile
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  ended sequester.client_access;
+begin
+  update sequester.client_access a
+  set end_date = p_end_date
+  where a.id = p_client_access_id
+  returning * into ended;
+
+  if not found then
+    raise exception 'Sequence ID % does not exist', p_client_access_id
+      using errcode = 'no_data_found',
+        hint = 'List the records with select * from sequester.client_access.';
+  end if;
+  return ended;
+end;
+$$;
+
+-- Searches for the Staff Names and Role fields: roles whose name or description
+-- (comment on role) contains the text. Role names are no secret in PostgreSQL.
+create function sequester.search_staff(p_text text)
+returns table (role_name name, display_name text)
+language sql
+stable
+begin atomic
+  select r.rolname, coalesce(shobj_description(r.oid, 'pg_authid'), r.rolname::text)
+  from pg_roles r
+  where r.rolcanlogin
+    and r.rolname !~ '^pg_'
+    and (strpos(lower(r.rolname), lower(p_text)) > 0
+      or strpos(lower(coalesce(shobj_description(r.oid, 'pg_authid'), '')), lower(p_text)) > 0)
+  order by 2, 1
+  limit 50;
+end;
+
+create function sequester.search_user_roles(p_text text)
+returns table (role_name name, description text)
+language sql
+stable
+begin atomic
+  select r.rolname, coalesce(shobj_description(r.oid, 'pg_authid'), '')
+  from pg_roles r
+  where not r.rolcanlogin
+    and r.rolname !~ '^(pg_|sequester_)'
+    and (strpos(lower(r.rolname), lower(p_text)) > 0
+      or strpos(lower(coalesce(shobj_description(r.oid, 'pg_authid'), '')), lower(p_text)) > 0)
+  order by 1
+  limit 50;
+end;

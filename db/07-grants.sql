@@ -1,0 +1,48 @@
+-- Who may do what with the list itself (SPEC 3.3). Everything not granted here is
+-- refused: an ordinary staff member reads none of these tables.
+
+grant usage on schema sequester to public;
+
+grant select on sequester.client_access, sequester.client_access_staff,
+  sequester.client_access_role, sequester.protected_table
+  to sequester_viewer;
+
+grant insert (client_id, start_date, end_date, comments),
+  update (start_date, end_date, comments)
+  on sequester.client_access to sequester_editor;
+grant insert (client_access_id, staff), delete on sequester.client_access_staff
+  to sequester_editor;
+grant insert (client_access_id, user_role), delete on sequester.client_access_role
+  to sequester_editor;
+-- The add_* functions upsert, which needs update on the conflict column.
+grant update (staff) on sequester.client_access_staff to sequester_editor;
+grant update (user_role) on sequester.client_access_role to sequester_editor;
+
+-- Audit rows are written by the triggers in the editor's name.
+grant insert (action, client_access_id, client_id, before, after) on sequester.audit_log
+  to sequester_editor;
+grant select on sequester.audit_log to sequester_auditor;
+
+revoke execute on all functions in schema sequester from public;
+grant execute on function sequester.today() to public;
+grant execute on function sequester.open_chart(bigint) to public;
+grant execute on function sequester.policy_names() to public;
+grant execute on function sequester.client_exists(bigint), sequester.confirm_client(bigint),
+  sequester.search_staff(text), sequester.search_user_roles(text)
+  to sequester_viewer;
+grant execute on function sequester.resolve_role(text, text),
+  sequester.add_staff(bigint, text), sequester.remove_staff(bigint, text),
+  sequester.add_user_role(bigint, text), sequester.remove_user_role(bigint, text),
+  sequester.end_sequester(bigint, date)
+  to sequester_editor;
+-- Trigger functions run whoever fires them; the editor fires these.
+grant execute on function sequester.client_access_validate(), sequester.audit_change()
+  to sequester_editor;
+
+-- The visibility views are owned by sequester_definer and read the list as that role.
+grant select on sequester.client_access, sequester.client_access_staff,
+  sequester.client_access_role, sequester.settings
+  to sequester_definer;
+
+-- Functions that later migrations add are not public unless a migration says so.
+alter default privileges in schema sequester revoke execute on functions from public;

@@ -1,0 +1,164 @@
+-- What protect_clients, protect_chart and unprotect share: checking a table can be
+-- protected, remembering its row-level-security state, and removing our policies.
+
+-- Every policy this package creates, by name (each under PostgreSQL's 63-byte limit);
+-- unprotect removes exactly these.
+create function sequester.policy_names() returns text[]
+language sql
+immutable
+parallel safe
+begin atomic
+  select array[
+    'rows are visible unless a sequester hides them',
+    'sequestered clients are hidden from unapproved staff',
+    'only approved staff change a sequestered client',
+    'only approved staff delete a sequestered client',
+    'sequestered charts are hidden from unapproved staff'
+  ];
+end;
+
+create function sequester.check_protectable(p_table regclass, p_column name, p_types name[])
+returns void
+language plpgsql
+stable
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  column_type name;
+begin
+  if p_table is null or p_column is null then
+    raise exception 'a table and a column are required'
+      using errcode = 'null_value_not_allowed',
+        hint = 'Call it as sequester.protect_chart(''schema.table'', ''client_id'').';
+  end if;
+
+  if (select c.relkind from pg_class c where c.oid = p_table) not in ('r', 'p') then
+    raise exception '% is not a table', p_table
+      using errcode = 'wrong_object_type',
+        hint = 'Protect the tables under a view; a view over them is then protected too.';
+  end if;
+
+  select t.typname into column_type
+  from pg_attribute a
+  join pg_type t on t.oid = a.atttypid
+  where a.attrelid = p_table and a.attname = p_column and a.attnum > 0 and not a.attisdropped;
+
+  if column_type is null then
+    raise exception 'table % has no column %', p_table, p_column
+      using errcode = 'undefined_column',
+        hint = 'Name the column that holds the client ID.';
+  end if;
+  if not column_type = any (p_types) then
+    raise exception 'column % of % is %, not an integer client ID', p_column, p_table, column_type
+      using errcode = 'datatype_mismatch',
+        hint = 'Client IDs are integers (smallint, integer or bigint).';
+  end if;
+end;
+$$;
+
+-- Records the table and turns row-level security on, forced, so that the table's owner
+-- is bound too. A table that had no policies of its own gets a permissive baseline,
+-- since restrictive policies alone admit nothing.
+create function sequester.register_protected(p_table regclass, p_kind text, p_column name)
+returns void
+language plpgsql
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  was_enabled boolean;
+  was_forced boolean;
+begin
+  select c.relrowsecurity, c.relforcerowsecurity into was_enabled, was_forced
+  from pg_class c
+  where c.oid = p_table;
+
+  insert into sequester.protected_table (relid, kind, key_column, rls_was_enabled, rls_was_forced)
+  values (p_table, p_kind, p_column, was_enabled, was_forced)
+  on conflict (relid) do update set key_column = excluded.key_column
+  where protected_table.kind = excluded.kind;
+
+  if not found then
+    raise exception '% is already protected as a % table', p_table,
+        (select kind from sequester.protected_table where relid = p_table)
+      using errcode = 'object_not_in_prerequisite_state',
+        hint = format('Run sequester.unprotect(%L) first.', p_table);
+  end if;
+
+  execute format('alter table %s enable row level security', p_table);
+  execute format('alter table %s force row level security', p_table);
+
+  if not (select p.rls_was_enabled from sequester.protected_table p where p.relid = p_table)
+    and not exists (
+      select 1 from pg_policy
+      where polrelid = p_table and polname = (sequester.policy_names())[1]
+    ) then
+    execute format(
+      'create policy %I on %s as permissive for all using (true) with check (true)',
+      (sequester.policy_names())[1], p_table);
+  end if;
+end;
+$$;
+
+-- Drops the package's rule policies on a table (not the baseline).
+create function sequester.drop_policies(p_table regclass) returns void
+language plpgsql
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  policy_name name;
+begin
+  for policy_name in
+    select polname from pg_policy
+    where polrelid = p_table and polname = any ((sequester.policy_names())[2:])
+  loop
+    execute format('drop policy %I on %s', policy_name, p_table);
+  end loop;
+end;
+$$;
+
+-- Removes the package from a table and puts its row-level security back as it was.
+-- The clients table goes last: chart policies depend on its views.
+create function sequester.unprotect(p_table regclass) returns void
+language plpgsql
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  entry sequester.protected_table;
+begin
+  select * into entry from sequester.protected_table where relid = p_table;
+  if not found then
+    raise notice '% is not protected; nothing to do', p_table;
+    return;
+  end if;
+
+  if entry.kind = 'clients' and exists (select 1 from sequester.protected_table where kind = 'chart')
+  then
+    raise exception 'chart tables still depend on the clients table %', p_table
+      using errcode = 'dependent_objects_still_exist',
+        hint = 'Run sequester.unprotect on each chart table first (see sequester.protected_table).';
+  end if;
+
+  perform sequester.drop_policies(p_table);
+  execute format('drop policy if exists %I on %s', (sequester.policy_names())[1], p_table);
+  if not entry.rls_was_forced then
+    execute format('alter table %s no force row level security', p_table);
+  end if;
+  if not entry.rls_was_enabled then
+    execute format('alter table %s disable row level security', p_table);
+  end if;
+
+  if entry.kind = 'clients' then
+    alter table sequester.client_access drop constraint if exists client_access_client_fk;
+    drop view if exists sequester.search_visible_client;
+    drop view if exists sequester.chart_visible_client;
+    execute format('revoke select on %s from sequester_definer', p_table);
+  end if;
+
+  delete from sequester.protected_table where relid = p_table;
+end;
+$$;
+
+revoke execute on function sequester.check_protectable(regclass, name, name[]) from public;
+revoke execute on function sequester.register_protected(regclass, text, name) from public;
+revoke execute on function sequester.drop_policies(regclass) from public;
+revoke execute on function sequester.unprotect(regclass) from public;

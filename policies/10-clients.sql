@@ -1,0 +1,138 @@
+-- The rules for the clients table (SPEC 3.4) and the two views every rule consults.
+--
+-- Why views: a policy runs with the privileges of the person querying, and staff must
+-- not read the Client Access List. A view owned by sequester_definer reads the list on
+-- their behalf, and what it returns is only the IDs of clients the querying role may
+-- see: nothing a staff member could not learn by selecting from the clients table.
+-- Because it is a plain view the planner inlines it, probes the list by index for a
+-- lookup and may hash it for a scan; a per-row security definer function could do
+-- neither. Both views are security barriers, so a function of the caller's own never
+-- runs on a row the view would have filtered out.
+
+-- The IDs whose charts the current role may open: clients of the protected table with
+-- no record in force today, and those whose record in force approves the role (as a
+-- listed staff member, or as a member, direct or indirect, of a listed user role).
+create function sequester.define_chart_visible_view(p_clients regclass, p_key name)
+returns void
+language plpgsql
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+  execute format($view$
+    create or replace view sequester.chart_visible_client with (security_barrier) as
+    select c.%1$I::bigint as client_id
+    from %2$s c
+    where not exists (
+      select 1
+      from sequester.client_access a
+      where a.client_id = c.%1$I
+        and a.start_date <= sequester.today()
+        and (a.end_date is null or a.end_date > sequester.today())
+        and not exists (
+          select 1
+          from sequester.client_access_staff s
+          where s.client_access_id = a.id
+            and s.staff::oid = (select r.oid from pg_catalog.pg_roles r where r.rolname = current_user)
+        )
+        and not exists (
+          select 1
+          from sequester.client_access_role ur
+          join pg_catalog.pg_roles r on r.oid = ur.user_role::oid
+          where ur.client_access_id = a.id
+            and pg_catalog.pg_has_role(current_user, r.oid, 'member')
+        )
+    )
+  $view$, p_key, p_clients);
+
+  -- The IDs the current role finds in a search: the above, or every client for a member
+  -- of sequester_locked_search (listed but locked).
+  execute format($view$
+    create or replace view sequester.search_visible_client with (security_barrier) as
+    select c.%1$I::bigint as client_id
+    from %2$s c
+    where (select pg_catalog.pg_has_role(current_user, 'sequester_locked_search', 'member'))
+      or exists (
+        select 1 from sequester.chart_visible_client v where v.client_id = c.%1$I
+      )
+  $view$, p_key, p_clients);
+
+  alter view sequester.chart_visible_client owner to sequester_definer;
+  alter view sequester.search_visible_client owner to sequester_definer;
+  grant select on sequester.chart_visible_client, sequester.search_visible_client to public;
+end;
+$$;
+
+revoke execute on function sequester.define_chart_visible_view(regclass, name) from public;
+
+-- Attaches the rules to a host application's clients table. Calling it again changes
+-- nothing; the policies are restrictive, so they narrow whatever the table's own
+-- policies allow and never widen it.
+create function sequester.protect_clients(p_table regclass, p_id_column name)
+returns void
+language plpgsql
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  other regclass;
+begin
+  perform sequester.check_protectable(p_table, p_id_column, array['int2', 'int4', 'int8']);
+
+  select p.relid into other
+  from sequester.protected_table p
+  where p.kind = 'clients' and p.relid <> p_table;
+  if other is not null then
+    raise exception '% is already the protected clients table', other
+      using errcode = 'object_not_in_prerequisite_state',
+        hint = format('One clients table per database: run sequester.unprotect(%L) first.', other);
+  end if;
+
+  if not exists (
+    select 1
+    from pg_index i
+    join pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[0]
+    where i.indrelid = p_table and i.indisunique and i.indnkeyatts = 1
+      and i.indpred is null and a.attname = p_id_column
+  ) then
+    raise exception 'column % of % is not unique', p_id_column, p_table
+      using errcode = 'invalid_table_definition',
+        hint = format('Add a primary key or unique constraint on %s (%s).', p_table, p_id_column);
+  end if;
+
+  perform sequester.register_protected(p_table, 'clients', p_id_column);
+  execute format('grant select on %s to sequester_definer', p_table);
+  perform sequester.define_chart_visible_view(p_table, p_id_column);
+
+  if not exists (
+    select 1 from pg_constraint
+    where conrelid = 'sequester.client_access'::regclass and conname = 'client_access_client_fk'
+  ) then
+    execute format(
+      'alter table sequester.client_access add constraint client_access_client_fk
+         foreign key (client_id) references %s (%I) on update restrict on delete restrict',
+      p_table, p_id_column);
+  end if;
+
+  perform sequester.drop_policies(p_table);
+  execute format($p$
+    create policy "sequestered clients are hidden from unapproved staff" on %1$s
+      as restrictive for select
+      using (
+        (select pg_catalog.pg_has_role(current_user, 'sequester_locked_search', 'member'))
+        or exists (select 1 from sequester.chart_visible_client v where v.client_id = %1$s.%2$I)
+      )
+  $p$, p_table, p_id_column);
+  execute format($p$
+    create policy "only approved staff change a sequestered client" on %1$s
+      as restrictive for update
+      using (exists (select 1 from sequester.chart_visible_client v where v.client_id = %1$s.%2$I))
+      with check (exists (select 1 from sequester.chart_visible_client v where v.client_id = %1$s.%2$I))
+  $p$, p_table, p_id_column);
+  execute format($p$
+    create policy "only approved staff delete a sequestered client" on %1$s
+      as restrictive for delete
+      using (exists (select 1 from sequester.chart_visible_client v where v.client_id = %1$s.%2$I))
+  $p$, p_table, p_id_column);
+end;
+$$;
+
+revoke execute on function sequester.protect_clients(regclass, name) from public;

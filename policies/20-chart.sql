@@ -1,0 +1,36 @@
+-- The rule for chart tables (SPEC 3.4): a chart row is visible, and writable, only when
+-- its client is not sequestered today or the role is approved. A listed-but-locked
+-- searcher is not approved, so the chart stays shut to them. The same view as for the
+-- clients table decides, so the two can never disagree.
+create function sequester.protect_chart(p_table regclass, p_client_column name)
+returns void
+language plpgsql
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+  perform sequester.check_protectable(p_table, p_client_column, array['int2', 'int4', 'int8']);
+
+  if not exists (select 1 from sequester.protected_table where kind = 'clients') then
+    raise exception 'no clients table is protected yet'
+      using errcode = 'object_not_in_prerequisite_state',
+        hint = 'Run sequester.protect_clients(table, id_column) before protect_chart.';
+  end if;
+  if exists (select 1 from sequester.protected_table where kind = 'clients' and relid = p_table)
+  then
+    raise exception '% is the protected clients table', p_table
+      using errcode = 'invalid_parameter_value',
+        hint = 'A clients table is protected with protect_clients, not protect_chart.';
+  end if;
+
+  perform sequester.register_protected(p_table, 'chart', p_client_column);
+  perform sequester.drop_policies(p_table);
+  execute format($p$
+    create policy "sequestered charts are hidden from unapproved staff" on %1$s
+      as restrictive for all
+      using (exists (select 1 from sequester.chart_visible_client v where v.client_id = %1$s.%2$I))
+      with check (exists (select 1 from sequester.chart_visible_client v where v.client_id = %1$s.%2$I))
+  $p$, p_table, p_client_column);
+end;
+$$;
+
+revoke execute on function sequester.protect_chart(regclass, name) from public;
