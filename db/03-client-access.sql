@@ -40,9 +40,13 @@ comment on table sequester.client_access is
 
 -- Approved staff and approved user roles are stored by role OID, so a rename keeps the
 -- approval and a dropped role's approval can never pass to a new role of the same name.
+-- An approval may expire (an access request approved until a date, a break-glass
+-- access for an hour); null means until the record itself ends.
 create table sequester.client_access_staff (
   client_access_id bigint not null references sequester.client_access on delete cascade,
   staff regrole not null,
+  expires_at timestamptz,
+  reason text,
   added_by name not null default current_user,
   added_at timestamptz not null default now(),
   primary key (client_access_id, staff)

@@ -36,7 +36,11 @@ declare
   row_before jsonb := case when tg_op in ('UPDATE', 'DELETE') then to_jsonb(old) end;
   row_after jsonb := case when tg_op in ('INSERT', 'UPDATE') then to_jsonb(new) end;
   changed jsonb := coalesce(row_after, row_before);
-  record_id bigint := coalesce(changed ->> 'client_access_id', changed ->> 'id')::bigint;
+  record_id bigint := case tg_table_name
+    when 'client_access' then changed ->> 'id'
+    when 'access_request' then null
+    else changed ->> 'client_access_id'
+  end::bigint;
 begin
   insert into sequester.audit_log (action, client_access_id, client_id, before, after)
   values (

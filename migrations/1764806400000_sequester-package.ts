@@ -16,7 +16,8 @@ export async function up(pgm: MigrationBuilder): Promise<void> {
       "policies/10-clients.sql",
       "policies/20-chart.sql",
       "db/06-open-chart.sql",
-      "db/07-grants.sql",
+      "db/07-access-requests.sql",
+      "db/08-grants.sql",
     ),
   );
 }

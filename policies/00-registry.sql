@@ -149,8 +149,7 @@ begin
 
   if entry.kind = 'clients' then
     alter table sequester.client_access drop constraint if exists client_access_client_fk;
-    drop view if exists sequester.search_visible_client;
-    drop view if exists sequester.chart_visible_client;
+    perform sequester.define_empty_views();
     execute format('revoke select on %s from sequester_definer', p_table);
   end if;
 

@@ -11,7 +11,8 @@
 
 -- The IDs whose charts the current role may open: clients of the protected table with
 -- no record in force today, and those whose record in force approves the role (as a
--- listed staff member, or as a member, direct or indirect, of a listed user role).
+-- listed staff member whose approval has not expired, or as a member, direct or
+-- indirect, of a listed user role).
 create function sequester.define_chart_visible_view(p_clients regclass, p_key name)
 returns void
 language plpgsql
@@ -33,6 +34,7 @@ begin
           from sequester.client_access_staff s
           where s.client_access_id = a.id
             and s.staff::oid = (select r.oid from pg_catalog.pg_roles r where r.rolname = current_user)
+            and (s.expires_at is null or s.expires_at > now())
         )
         and not exists (
           select 1
@@ -63,6 +65,26 @@ end;
 $$;
 
 revoke execute on function sequester.define_chart_visible_view(regclass, name) from public;
+
+-- Until a clients table is protected (and again after it is unprotected) both views
+-- exist but are empty, so that everything depending on them can be created first.
+create function sequester.define_empty_views() returns void
+language plpgsql
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+  create or replace view sequester.chart_visible_client with (security_barrier) as
+  select null::bigint as client_id where false;
+  create or replace view sequester.search_visible_client with (security_barrier) as
+  select null::bigint as client_id where false;
+  alter view sequester.chart_visible_client owner to sequester_definer;
+  alter view sequester.search_visible_client owner to sequester_definer;
+  grant select on sequester.chart_visible_client, sequester.search_visible_client to public;
+end;
+$$;
+
+revoke execute on function sequester.define_empty_views() from public;
+select sequester.define_empty_views();
 
 -- Attaches the rules to a host application's clients table. Calling it again changes
 -- nothing; the policies are restrictive, so they narrow whatever the table's own

@@ -5,11 +5,4 @@ where p.relid::regclass::text like 'ehr.%'
 order by p.kind = 'clients', p.relid::text;
 
 drop schema ehr cascade;
-
-do $$
-begin
-  drop role if exists ehr_user;
-exception when dependent_objects_still_exist then
-  raise notice 'role ehr_user is still used in another database; kept';
-end
-$$;
+-- The role ehr_user belongs to the cluster and stays, as the package roles do.

@@ -10,22 +10,27 @@ grant select on sequester.client_access, sequester.client_access_staff,
 grant insert (client_id, start_date, end_date, comments),
   update (start_date, end_date, comments)
   on sequester.client_access to sequester_editor;
-grant insert (client_access_id, staff), delete on sequester.client_access_staff
-  to sequester_editor;
+grant insert (client_access_id, staff, expires_at, reason), delete
+  on sequester.client_access_staff to sequester_editor;
 grant insert (client_access_id, user_role), delete on sequester.client_access_role
   to sequester_editor;
 -- The add_* functions upsert, which needs update on the conflict column.
-grant update (staff) on sequester.client_access_staff to sequester_editor;
+grant update (staff, expires_at, reason) on sequester.client_access_staff to sequester_editor;
 grant update (user_role) on sequester.client_access_role to sequester_editor;
 
--- Audit rows are written by the triggers in the editor's name.
+-- Audit rows are written by the triggers in the acting role's name (an editor's change,
+-- a staff member's access request); the table's policy admits nothing else.
 grant insert (action, client_access_id, client_id, before, after) on sequester.audit_log
-  to sequester_editor;
+  to public;
 grant select on sequester.audit_log to sequester_auditor;
 
 revoke execute on all functions in schema sequester from public;
-grant execute on function sequester.today() to public;
-grant execute on function sequester.open_chart(bigint) to public;
+grant execute on function sequester.today(), sequester.calling_role() to public;
+grant execute on function sequester.open_chart(bigint), sequester.request_access(bigint, text)
+  to public;
+grant execute on function sequester.break_glass(bigint, text) to sequester_break_glass;
+grant execute on function sequester.decide_access_request(bigint, boolean, date, text)
+  to sequester_editor;
 grant execute on function sequester.policy_names() to public;
 grant execute on function sequester.client_exists(bigint), sequester.confirm_client(bigint),
   sequester.search_staff(text), sequester.search_user_roles(text)
