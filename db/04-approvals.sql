@@ -71,7 +71,9 @@ begin atomic
   select count(*) > 0 from removed;
 end;
 
--- Ends a sequester: the client is visible to everyone again from p_end_date on.
+-- Ends a sequester: the client is visible to everyone again from p_end_date on. A
+-- record that starts today or later and is ended on or before its start never takes
+-- effect, so it is cancelled (deleted; the audit trail keeps it).
 create function sequester.end_sequester(
   p_client_access_id bigint,
   p_end_date date default sequester.today()
@@ -83,16 +85,29 @@ as $$
 declare
   ended sequester.client_access;
 begin
-  update sequester.client_access a
-  set end_date = p_end_date
-  where a.id = p_client_access_id
-  returning * into ended;
+  if p_end_date is null then
+    raise exception 'an end date is required'
+      using errcode = 'null_value_not_allowed',
+        hint = 'Give the day on which the sequester lifts, or leave it out for today.';
+  end if;
 
+  select * into ended from sequester.client_access a where a.id = p_client_access_id for update;
   if not found then
     raise exception 'Sequence ID % does not exist', p_client_access_id
       using errcode = 'no_data_found',
         hint = 'List the records with select * from sequester.client_access.';
   end if;
+
+  if p_end_date <= ended.start_date and ended.start_date >= sequester.today() then
+    delete from sequester.client_access a where a.id = p_client_access_id;
+    ended.end_date := ended.start_date;
+    return ended;
+  end if;
+
+  update sequester.client_access a
+  set end_date = p_end_date
+  where a.id = p_client_access_id
+  returning * into ended;
   return ended;
 end;
 $$;

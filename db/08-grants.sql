@@ -8,7 +8,7 @@ grant select on sequester.client_access, sequester.client_access_staff,
   to sequester_viewer;
 
 grant insert (client_id, start_date, end_date, comments),
-  update (start_date, end_date, comments)
+  update (start_date, end_date, comments), delete
   on sequester.client_access to sequester_editor;
 grant insert (client_access_id, staff, expires_at, reason), delete
   on sequester.client_access_staff to sequester_editor;
