@@ -106,6 +106,12 @@ as $$
 declare
   other sequester.client_access;
 begin
+  if new.start_date is null then
+    raise exception 'a sequester record needs a start date'
+      using errcode = 'not_null_violation',
+        hint = 'Give the first day on which the client is hidden; the end date may stay empty.';
+  end if;
+
   if new.end_date is not null and new.end_date <= new.start_date then
     raise exception 'the end date % is not after the start date %', new.end_date, new.start_date
       using errcode = 'check_violation',

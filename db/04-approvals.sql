@@ -12,7 +12,7 @@ declare
 begin
   select r.oid into found_oid from pg_roles r where r.rolname = p_name;
   if found_oid is null then
-    raise exception '% "%" does not exist', p_what, p_name
+    raise exception '% "%" does not exist', p_what, coalesce(p_name, '')
       using errcode = 'undefined_object',
         hint = format('Search with sequester.search_%s(text) and use the role name it returns.',
           case p_what when 'staff member' then 'staff' else 'user_roles' end);
@@ -21,55 +21,95 @@ begin
 end;
 $$;
 
+-- Locks the record an approval is about, or says plainly that it does not exist.
+create function sequester.existing_record(p_client_access_id bigint)
+returns sequester.client_access
+language plpgsql
+volatile
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  found_record sequester.client_access;
+begin
+  select * into found_record
+  from sequester.client_access a
+  where a.id = p_client_access_id
+  for update;
+
+  if not found then
+    raise exception 'Sequence ID % does not exist', coalesce(p_client_access_id::text, '(none)')
+      using errcode = 'no_data_found',
+        hint = 'List the records with select * from sequester.client_access.';
+  end if;
+  return found_record;
+end;
+$$;
+
 create function sequester.add_staff(p_client_access_id bigint, p_staff text)
 returns sequester.client_access_staff
-language sql
+language plpgsql
 volatile
-begin atomic
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  added sequester.client_access_staff;
+begin
+  perform sequester.existing_record(p_client_access_id);
   insert into sequester.client_access_staff (client_access_id, staff)
   values (p_client_access_id, sequester.resolve_role(p_staff, 'staff member'))
-  on conflict (client_access_id, staff) do update set staff = excluded.staff
-  returning *;
+  on conflict (client_access_id, staff) do update set expires_at = null, reason = null
+  returning * into added;
+  return added;
 end;
+$$;
 
 create function sequester.remove_staff(p_client_access_id bigint, p_staff text)
 returns boolean
-language sql
+language plpgsql
 volatile
-begin atomic
-  with removed as (
-    delete from sequester.client_access_staff s
-    where s.client_access_id = p_client_access_id
-      and s.staff = sequester.resolve_role(p_staff, 'staff member')
-    returning 1
-  )
-  select count(*) > 0 from removed;
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+  perform sequester.existing_record(p_client_access_id);
+  delete from sequester.client_access_staff s
+  where s.client_access_id = p_client_access_id
+    and s.staff = sequester.resolve_role(p_staff, 'staff member');
+  return found;
 end;
+$$;
 
 create function sequester.add_user_role(p_client_access_id bigint, p_user_role text)
 returns sequester.client_access_role
-language sql
+language plpgsql
 volatile
-begin atomic
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  added sequester.client_access_role;
+begin
+  perform sequester.existing_record(p_client_access_id);
   insert into sequester.client_access_role (client_access_id, user_role)
   values (p_client_access_id, sequester.resolve_role(p_user_role, 'user role'))
   on conflict (client_access_id, user_role) do update set user_role = excluded.user_role
-  returning *;
+  returning * into added;
+  return added;
 end;
+$$;
 
 create function sequester.remove_user_role(p_client_access_id bigint, p_user_role text)
 returns boolean
-language sql
+language plpgsql
 volatile
-begin atomic
-  with removed as (
-    delete from sequester.client_access_role r
-    where r.client_access_id = p_client_access_id
-      and r.user_role = sequester.resolve_role(p_user_role, 'user role')
-    returning 1
-  )
-  select count(*) > 0 from removed;
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+  perform sequester.existing_record(p_client_access_id);
+  delete from sequester.client_access_role r
+  where r.client_access_id = p_client_access_id
+    and r.user_role = sequester.resolve_role(p_user_role, 'user role');
+  return found;
 end;
+$$;
 
 -- Ends a sequester: the client is visible to everyone again from p_end_date on. A
 -- record that starts today or later and is ended on or before its start never takes
@@ -91,12 +131,7 @@ begin
         hint = 'Give the day on which the sequester lifts, or leave it out for today.';
   end if;
 
-  select * into ended from sequester.client_access a where a.id = p_client_access_id for update;
-  if not found then
-    raise exception 'Sequence ID % does not exist', p_client_access_id
-      using errcode = 'no_data_found',
-        hint = 'List the records with select * from sequester.client_access.';
-  end if;
+  ended := sequester.existing_record(p_client_access_id);
 
   if p_end_date <= ended.start_date and ended.start_date >= sequester.today() then
     delete from sequester.client_access a where a.id = p_client_access_id;

@@ -36,6 +36,7 @@ grant execute on function sequester.client_exists(bigint), sequester.confirm_cli
   sequester.search_staff(text), sequester.search_user_roles(text)
   to sequester_viewer;
 grant execute on function sequester.resolve_role(text, text),
+  sequester.existing_record(bigint),
   sequester.add_staff(bigint, text), sequester.remove_staff(bigint, text),
   sequester.add_user_role(bigint, text), sequester.remove_user_role(bigint, text),
   sequester.end_sequester(bigint, date)

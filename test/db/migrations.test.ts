@@ -1,18 +1,23 @@
 // The migrations run up from empty, up again with nothing to do, down to empty, and up
-// again; down gives a host's own table its row-level security back as it was.
+// again; a host's table gets its own row-level security back when it is unprotected.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrate } from "../../scripts/lib/migrate.ts";
+import { migrate, migrationStatus } from "../../scripts/lib/migrate.ts";
+import { failure } from "../helpers/clinic.ts";
 import { adminConfig, adminQuery } from "../helpers/database.ts";
 
 const name = `t${process.pid}_migrations`;
 let admin: pg.Client;
+let all: string[];
 
 beforeAll(async () => {
   await adminQuery(`drop database if exists ${name} with (force)`);
   await adminQuery(`create database ${name}`);
   admin = new pg.Client(adminConfig(name));
   await admin.connect();
+  all = (await migrationStatus(adminConfig(name))).map(
+    (migration) => migration.name,
+  );
 });
 afterAll(async () => {
   await admin?.end();
@@ -26,10 +31,20 @@ async function schemas(): Promise<string[]> {
   return result.rows.map((row) => row.nspname);
 }
 
+async function hostTables(): Promise<unknown[]> {
+  const result = await admin.query(
+    `select relname, relrowsecurity, relforcerowsecurity,
+       (select array_agg(polname::text order by polname) from pg_policy where polrelid = c.oid)
+         as policies
+     from pg_class c where relnamespace = 'host'::regnamespace and relkind = 'r'
+     order by relname`,
+  );
+  return result.rows;
+}
+
 describe("the migrations", () => {
   it("run up from an empty database", async () => {
-    const ran = await migrate(adminConfig(name), { direction: "up" });
-    expect(ran).toHaveLength(2);
+    expect(await migrate(adminConfig(name), { direction: "up" })).toEqual(all);
     expect(await schemas()).toEqual(["ehr", "sequester"]);
   });
 
@@ -44,57 +59,46 @@ describe("the migrations", () => {
     expect(count.rows[0].n).toBe(1);
   });
 
-  it("run the reference schema down alone, leaving the package", async () => {
-    const ran = await migrate(adminConfig(name), {
-      direction: "down",
-      count: 1,
-    });
-    expect(ran).toEqual(["1764806400001_ehr-reference-schema"]);
-    expect(await schemas()).toEqual(["sequester"]);
-  });
-
-  it("run down to empty and give a host's tables their own row-level security back", async () => {
+  it("protect a host's table and give it its own row-level security back", async () => {
     await admin.query(`
       create schema host;
-      create table host.people (id bigint primary key);
-      create table host.notes (id bigint primary key, person bigint references host.people);
+      create table host.notes (id bigint primary key, person bigint references ehr.clients);
       alter table host.notes enable row level security;
       create policy own_rule on host.notes using (true);
-      select sequester.protect_clients('host.people', 'id');
-      select sequester.protect_chart('host.notes', 'person');
     `);
-    const ran = await migrate(adminConfig(name), {
-      direction: "down",
-      count: Infinity,
-    });
-    expect(ran).toEqual(["1764806400000_sequester-package"]);
-    expect(await schemas()).toEqual([]);
-    const rls = await admin.query(
-      `select relname, relrowsecurity, relforcerowsecurity,
-         (select array_agg(polname::text order by polname) from pg_policy where polrelid = c.oid)
-           as policies
-       from pg_class c where relnamespace = 'host'::regnamespace and relkind = 'r'
-       order by relname`,
-    );
-    expect(rls.rows).toEqual([
+    const before = await hostTables();
+    await admin.query("select sequester.protect_chart('host.notes', 'person')");
+    await admin.query("select sequester.protect_chart('host.notes', 'person')");
+    expect(await hostTables()).toEqual([
       {
         relname: "notes",
         relrowsecurity: true,
-        relforcerowsecurity: false,
-        policies: ["own_rule"],
-      },
-      {
-        relname: "people",
-        relrowsecurity: false,
-        relforcerowsecurity: false,
-        policies: null,
+        relforcerowsecurity: true,
+        policies: [
+          "own_rule",
+          "sequestered charts are hidden from unapproved staff",
+        ],
       },
     ]);
+
+    const refused = await failure(
+      admin,
+      "select sequester.unprotect('ehr.clients')",
+    );
+    expect(refused.code).toBe("2BP01");
+
+    await admin.query("select sequester.unprotect('host.notes')");
+    expect(await hostTables()).toEqual(before);
   });
 
-  it("run up again after down", async () => {
-    const ran = await migrate(adminConfig(name), { direction: "up" });
-    expect(ran).toHaveLength(2);
+  it("run down to empty, and up again", async () => {
+    const down = await migrate(adminConfig(name), {
+      direction: "down",
+      count: Infinity,
+    });
+    expect(down).toEqual([...all].reverse());
+    expect(await schemas()).toEqual([]);
+    expect(await migrate(adminConfig(name), { direction: "up" })).toEqual(all);
     expect(await schemas()).toEqual(["ehr", "sequester"]);
   });
 });
