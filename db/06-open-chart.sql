@@ -1,10 +1,67 @@
+-- Writes the audit row for an attempt to open a sequestered client's chart, deciding
+-- itself whether the caller (calling_role, not the function's owner) was approved, so a
+-- caller can neither forge an outcome nor learn anything: it returns nothing either way.
+-- Limitation: PostgreSQL has no autonomous transactions, so the row of a refused attempt
+-- rolls back with the error that refuses it, and a read-only transaction (a replica)
+-- cannot write one at all; such attempts go to the server log (RAISE LOG) instead.
+create function sequester.record_chart_open(p_client_id bigint) returns void
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  caller regrole := sequester.calling_role();
+  in_force sequester.client_access;
+  approved boolean;
+begin
+  select * into in_force
+  from sequester.client_access a
+  where a.client_id = p_client_id
+    and a.start_date <= sequester.today()
+    and (a.end_date is null or a.end_date > sequester.today());
+  if not found then
+    return;
+  end if;
+
+  approved := exists (
+      select 1 from sequester.client_access_staff s
+      where s.client_access_id = in_force.id and s.staff = caller
+        and (s.expires_at is null or s.expires_at > now())
+    ) or exists (
+      select 1
+      from sequester.client_access_role ur
+      join pg_roles r on r.oid = ur.user_role::oid
+      where ur.client_access_id = in_force.id and pg_has_role(caller, r.oid, 'member')
+    );
+
+  -- Nothing here may fail in a way the caller sees: a read-only transaction (a replica)
+  -- refusing the insert would tell a hidden client from one that does not exist.
+  if current_setting('transaction_read_only') = 'off' then
+    begin
+      insert into sequester.audit_log (actor, login_role, action, client_access_id, client_id)
+      values (caller::text, session_user,
+        case when approved then 'open_chart.allowed' else 'open_chart.refused' end,
+        in_force.id, p_client_id);
+    exception when others then
+      raise log 'sequester: could not audit a chart opening: %', sqlerrm;
+    end;
+  end if;
+  if not approved or current_setting('transaction_read_only') = 'on' then
+    raise log 'sequester: % (login %) % the chart of sequestered client % (Sequence ID %)',
+      caller, session_user, case when approved then 'opened' else 'was refused' end,
+      p_client_id, in_force.id;
+  end if;
+end;
+$$;
+
 -- The call an application makes when a user opens a chart. It runs as the caller and
 -- asks only the two views, so it knows no more than the caller may: an approved or
 -- unsequestered client opens; a listed-but-locked one is refused with the permission
 -- message; a hidden one gets exactly the answer of an ID that never existed.
 create function sequester.open_chart(p_client_id bigint) returns void
 language plpgsql
-stable
+volatile
 set search_path = pg_catalog, pg_temp
 as $$
 begin
@@ -13,6 +70,8 @@ begin
       using errcode = 'null_value_not_allowed',
         hint = 'Pass the ID of the client whose chart is being opened.';
   end if;
+
+  perform sequester.record_chart_open(p_client_id);
 
   if exists (select 1 from sequester.chart_visible_client v where v.client_id = p_client_id) then
     return;

@@ -26,7 +26,8 @@ grant select on sequester.audit_log to sequester_auditor;
 
 revoke execute on all functions in schema sequester from public;
 grant execute on function sequester.today(), sequester.calling_role() to public;
-grant execute on function sequester.open_chart(bigint), sequester.request_access(bigint, text)
+grant execute on function sequester.open_chart(bigint), sequester.request_access(bigint, text),
+  sequester.record_chart_open(bigint)
   to public;
 grant execute on function sequester.break_glass(bigint, text) to sequester_break_glass;
 grant execute on function sequester.decide_access_request(bigint, boolean, date, text)
