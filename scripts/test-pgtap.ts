@@ -20,7 +20,8 @@ import type pg from "pg";
 import { clientConfig, withClient } from "./lib/connection.ts";
 import { migrate } from "./lib/migrate.ts";
 
-const testDir = fileURLToPath(new URL("../test/pgtap/", import.meta.url));
+const root = fileURLToPath(new URL("../", import.meta.url));
+const testDir = "test/pgtap/";
 
 function serverConfig(database: string): pg.ClientConfig {
   const config = clientConfig(database);
@@ -78,7 +79,7 @@ function runPgProve(database: string, files: string[]): number {
   const result = spawnSync(
     "pg_prove",
     ["--dbname", database, "--verbose", "--failures", ...files],
-    { env: libpqEnvironment(database), stdio: "inherit" },
+    { cwd: root, env: libpqEnvironment(database), stdio: "inherit" },
   );
   if (result.error) {
     throw new Error(
@@ -90,12 +91,12 @@ function runPgProve(database: string, files: string[]): number {
 }
 
 async function main(): Promise<number> {
-  const files = readdirSync(testDir)
+  const files = readdirSync(`${root}${testDir}`)
     .filter((file) => /^\d+-.*\.sql$/.test(file))
     .sort()
     .map((file) => `${testDir}${file}`);
   if (files.length === 0) {
-    console.error(`no pgTAP files found in ${testDir}`);
+    console.error(`no pgTAP files found in ${root}${testDir}`);
     return 1;
   }
 

@@ -33,11 +33,13 @@ create schema pgtap_host;
 grant usage on schema pgtap_host to ehr_user;
 
 create table pgtap_host.visits (id serial primary key, patient bigint not null, note text);
-insert into pgtap_host.visits (patient, note) values (9000000001, 'visit'), (9000000002, 'visit');
+insert into pgtap_host.visits (patient, note)
+values (9000000001, 'visit'), (9000000002, 'visit');
 
 -- A table with row-level security of its own, enabled but not forced.
 create table pgtap_host.letters (id serial primary key, patient bigint not null, body text);
-insert into pgtap_host.letters (patient, body) values (9000000001, 'letter'), (9000000002, 'letter');
+insert into pgtap_host.letters (patient, body)
+values (9000000001, 'letter'), (9000000002, 'letter');
 alter table pgtap_host.letters enable row level security;
 create policy "staff read letters" on pgtap_host.letters for select using (true);
 
