@@ -54,7 +54,7 @@ export function schemaDiff(
     endB--;
   }
   const from = Math.max(0, start - context);
-  const lines = [`@@ line ${start + 1} @@`];
+  const lines = [`@@ line ${start + 1} (- committed, + generated) @@`];
   for (let i = from; i < start; i++) lines.push(`  ${a[i]}`);
   for (let i = start; i <= endA && i < start + 40; i++) lines.push(`- ${a[i]}`);
   for (let i = start; i <= endB && i < start + 40; i++) lines.push(`+ ${b[i]}`);
