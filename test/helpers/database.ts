@@ -5,8 +5,16 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { clientConfig } from "../../scripts/lib/connection.ts";
 
-export const templateName =
-  process.env.SEQUESTER_TEST_TEMPLATE ?? "sequester_test_template";
+// One template per test run, so that runs started side by side never drop each other's.
+export function templateName(): string {
+  const name = process.env.SEQUESTER_TEST_TEMPLATE;
+  if (!name) {
+    throw new Error(
+      "SEQUESTER_TEST_TEMPLATE is unset: run the tests through vitest",
+    );
+  }
+  return name;
+}
 
 export function adminConfig(database = "postgres"): pg.ClientConfig {
   return withDefaults(clientConfig(database));
@@ -65,7 +73,7 @@ export interface TestDatabase {
 export async function createTestDatabase(label: string): Promise<TestDatabase> {
   const prefix = `t${randomBytes(4).toString("hex")}_`;
   const name = `${prefix}${label.replace(/[^a-z0-9_]/g, "_")}`.slice(0, 60);
-  await adminQuery(`create database ${name} template ${templateName}`);
+  await adminQuery(`create database ${name} template ${templateName()}`);
 
   const roles: string[] = [];
   const clients: pg.Client[] = [];

@@ -1,0 +1,31 @@
+// sequester.doctor(): checks a deployment for the mistakes that undo the rules.
+import type { MigrationBuilder } from "node-pg-migrate";
+import { sqlFiles } from "./sql-files.ts";
+
+const findings = [
+  "db/doctor/01-unprotected-chart-table.sql",
+  "db/doctor/02-protection-switched-off.sql",
+  "db/doctor/03-view-bypasses-policies.sql",
+  "db/doctor/04-definer-without-search-path.sql",
+  "db/doctor/05-login-role-bypasses-policies.sql",
+  "db/doctor/06-approval-of-dropped-role.sql",
+  "db/doctor/07-record-of-missing-client.sql",
+  "db/doctor/99-doctor.sql",
+];
+
+export async function up(pgm: MigrationBuilder): Promise<void> {
+  pgm.sql(sqlFiles(...findings));
+}
+
+export async function down(pgm: MigrationBuilder): Promise<void> {
+  pgm.sql(`
+    drop function sequester.doctor();
+    drop function sequester.doctor_record_of_missing_client();
+    drop view sequester.doctor_approval_of_dropped_role,
+      sequester.doctor_login_role_bypasses_policies,
+      sequester.doctor_definer_without_search_path,
+      sequester.doctor_view_bypasses_policies,
+      sequester.doctor_protection_switched_off,
+      sequester.doctor_unprotected_chart_table;
+  `);
+}

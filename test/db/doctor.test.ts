@@ -1,0 +1,113 @@
+// sequester.doctor() finds each mistake that undoes the rules, and its fix mends it.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type pg from "pg";
+import { type Clinic, failure, openClinic } from "../helpers/clinic.ts";
+import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
+
+let db: TestDatabase;
+let clinic: Clinic;
+let admin: pg.Client;
+
+interface Finding {
+  severity: string;
+  finding: string;
+  object: string;
+  fix: string;
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase("doctor");
+  clinic = await openClinic(db);
+  admin = await db.admin();
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+async function findings(kind: string): Promise<Finding[]> {
+  const viewer = await db.connectAs(clinic.roles.viewer);
+  const result = await viewer.query<Finding>(
+    "select severity, finding, object, fix from sequester.doctor() where finding = $1",
+    [kind],
+  );
+  await viewer.end();
+  return result.rows;
+}
+
+async function applyFixes(rows: Finding[]): Promise<void> {
+  for (const row of rows) {
+    await admin.query(row.fix);
+  }
+}
+
+describe("sequester.doctor()", () => {
+  it("finds a chart table that references clients but is unprotected, and protects it", async () => {
+    await admin.query(`
+      create table public.diary (id bigint primary key, owner bigint references ehr.clients);
+      grant select on public.diary to ehr_user;
+      insert into public.diary values (1, ${clinic.vip});
+    `);
+    const found = await findings("unprotected chart table");
+    expect(found).toEqual([
+      expect.objectContaining({ severity: "error", object: "public.diary" }),
+    ]);
+
+    await applyFixes(found);
+    expect(await findings("unprotected chart table")).toEqual([]);
+    const staff = await db.connectAs(clinic.roles.ordinary);
+    expect((await staff.query("select * from public.diary")).rowCount).toBe(0);
+  });
+
+  it("finds a protected table whose FORCE was switched off, and forces it again", async () => {
+    await admin.query("alter table ehr.conditions no force row level security");
+    const found = await findings("protection switched off");
+    expect(found).toEqual([
+      expect.objectContaining({ object: "ehr.conditions" }),
+    ]);
+    await applyFixes(found);
+    expect(await findings("protection switched off")).toEqual([]);
+  });
+
+  it("finds a view over a protected table owned by a superuser", async () => {
+    await admin.query(
+      "create view public.all_clients as select id from ehr.clients",
+    );
+    const found = await findings("view bypasses the policies");
+    expect(found).toEqual([
+      expect.objectContaining({ object: "public.all_clients" }),
+    ]);
+    await applyFixes(found);
+    expect(await findings("view bypasses the policies")).toEqual([]);
+  });
+
+  it("finds a security definer function without a search_path", async () => {
+    await admin.query(
+      "create function public.loose() returns int language sql security definer as 'select 1'",
+    );
+    const found = await findings("security definer without search_path");
+    expect(found.map((row) => row.object)).toEqual(["public.loose()"]);
+    await applyFixes(found);
+    expect(await findings("security definer without search_path")).toEqual([]);
+  });
+
+  it("finds an approval of a role that was dropped", async () => {
+    const gone = await db.createRole("gone");
+    const editor = await db.connectAs(clinic.roles.editor);
+    await editor.query("select sequester.add_staff($1, $2)", [
+      clinic.sequenceId,
+      gone,
+    ]);
+    await admin.query(`drop role ${gone}`);
+    const found = await findings("approval of a dropped role");
+    expect(found).toHaveLength(1);
+    await applyFixes(found);
+    expect(await findings("approval of a dropped role")).toEqual([]);
+  });
+
+  it("is for administrators only", async () => {
+    const staff = await db.connectAs(clinic.roles.ordinary);
+    expect(
+      (await failure(staff, "select * from sequester.doctor()")).code,
+    ).toBe("42501");
+  });
+});
