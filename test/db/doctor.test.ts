@@ -1,6 +1,7 @@
 // sequester.doctor() finds each mistake that undoes the rules, and its fix mends it.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import type pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Clinic, failure, openClinic } from "../helpers/clinic.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
 
