@@ -46,10 +46,10 @@ select throws_ok(
 );
 
 select is(
-  pg_temp.error_of(
+  pg_temp.answer_of(
     $$ insert into ehr.progress_notes (client_id, note) values (9000000001, 'note') $$,
     9000000001),
-  pg_temp.error_of(
+  pg_temp.answer_of(
     $$ insert into ehr.progress_notes (client_id, note) values (9000009999, 'note') $$,
     9000009999),
   'adding to a hidden chart is refused exactly as adding to a client that does not exist'
@@ -102,13 +102,13 @@ select throws_ok(
 -- foreign key is checked past the policies, so it must not succeed where an encounter
 -- that never existed fails.
 select is(
-  pg_temp.error_of(
+  pg_temp.answer_of(
     $$
       insert into ehr.progress_notes (client_id, encounter_id, note)
       values (9000000002, 9000000101, 'note')
     $$,
     9000000101),
-  pg_temp.error_of(
+  pg_temp.answer_of(
     $$
       insert into ehr.progress_notes (client_id, encounter_id, note)
       values (9000000002, 9000009999, 'note')

@@ -62,8 +62,8 @@ reset role;
 set local role :"approved";
 
 select is(
-  pg_temp.error_of($$ select id from ehr.clients where id = 9000000001 $$, 9000000001),
-  pg_temp.error_of($$ select id from ehr.clients where id = 9000000002 $$, 9000000002),
+  pg_temp.answer_of($$ select id from ehr.clients where id = 9000000001 $$, 9000000001),
+  pg_temp.answer_of($$ select id from ehr.clients where id = 9000000002 $$, 9000000002),
   'row_security off fails alike for a sequestered and an ordinary client, so it reveals '
     || 'nothing'
 );

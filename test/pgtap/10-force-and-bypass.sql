@@ -1,7 +1,7 @@
 -- Who the rules bind (SPEC 3.4): every protected table uses FORCE ROW LEVEL SECURITY,
 -- so its owner is bound like anyone else; superusers and BYPASSRLS roles see everything.
 begin;
-select plan(8);
+select plan(9);
 \ir fixtures/clinic.psql
 
 \set owner :prefix '_owner'
@@ -58,6 +58,11 @@ select is(
   pg_temp.chart_rows(9000000001),
   pg_temp.every_chart(1),
   'a BYPASSRLS role sees every chart row of a sequestered client'
+);
+
+select lives_ok(
+  'select sequester.open_chart(9000000003)',
+  'open_chart opens a sequestered chart for a BYPASSRLS role, which sees every client'
 );
 
 reset role;
