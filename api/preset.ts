@@ -4,7 +4,7 @@ import type pg from "pg";
 import { makePgService } from "postgraphile/adaptors/pg";
 import { GraphQLError } from "postgraphile/graphql";
 import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
-import { ApiSurfacePlugin } from "./surface.ts";
+import { ApiSurfacePlugin, ClientNameSearchPlugin } from "./surface.ts";
 
 export const apiSchemas = ["sequester", "ehr"];
 
@@ -35,7 +35,7 @@ export function makePreset(options: PresetOptions): GraphileConfig.Preset {
   const { pool, roleOf, graphiql = true } = options;
   return {
     extends: [PostGraphileAmberPreset],
-    plugins: [ApiSurfacePlugin, ArgumentNamesPlugin],
+    plugins: [ApiSurfacePlugin, ClientNameSearchPlugin, ArgumentNamesPlugin],
     // Grants are enforced by PostgreSQL on every request. Shaping the schema by the
     // grants of whichever staff roles the authenticator can become would make the API
     // differ between deployments, so the shape comes from surface.ts alone.
@@ -50,11 +50,12 @@ export function makePreset(options: PresetOptions): GraphileConfig.Preset {
             // The HTTP layer refuses such a request first; this is the backstop.
             throw new GraphQLError("Authentication required");
           }
-          return { role };
+          // A runaway query stops after a minute rather than holding a connection.
+          return { role, statement_timeout: "60s" };
         },
       }),
     ],
-    grafserv: { graphiql, watch: false, maskError },
+    grafserv: { graphiql, graphqlOverGET: false, watch: false, maskError },
   };
 }
 

@@ -102,8 +102,9 @@ export async function serve(options: ServeOptions): Promise<Served> {
         sendCsv(response, csv);
         return;
       }
-      // GraphQL over GET is off, so only POST runs operations; GET serves Ruru.
-      if (path.startsWith("/graphql") && request.method !== "GET") {
+      // GraphQL over GET is off, so GET and HEAD only fetch Ruru and its assets; every
+      // other request, whatever its path, needs a token.
+      if (request.method !== "GET" && request.method !== "HEAD") {
         await authenticate(request);
       }
       handleGraphile(request, response);

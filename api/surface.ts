@@ -6,7 +6,11 @@ import type {
   PgClass,
   PgProc,
 } from "postgraphile/graphile-build-pg/pg-introspection";
-import { type PgSmartTagRule, pgSmartTags } from "postgraphile/utils";
+import {
+  addPgTableCondition,
+  type PgSmartTagRule,
+  pgSmartTags,
+} from "postgraphile/utils";
 
 // Tables of the sequester schema in the API, with what their generic mutations may do.
 // Approvals, requests and the audit trail change only through the package's functions
@@ -106,3 +110,23 @@ export const ApiSurfacePlugin = pgSmartTags(rules, null, {
   name: "SequesterApiSurfacePlugin",
   description: "Exposes only the parts of the database that the API offers",
 });
+
+// The client search box: clients whose "last first" name starts with the text, through
+// the index on ehr.clients (search_name). It narrows a search; the policies still decide
+// which clients a search can return at all.
+export const ClientNameSearchPlugin = addPgTableCondition(
+  { schemaName: "ehr", tableName: "clients" },
+  "searchNameStartsWith",
+  (build) => ({
+    description:
+      'Clients whose name, as "last first", starts with this text (any case).',
+    type: build.graphql.GraphQLString,
+  }),
+  (value, { sql, sqlTableAlias }) => {
+    if (typeof value !== "string") {
+      return null;
+    }
+    const escaped = value.replace(/[\\%_]/g, (character) => `\\${character}`);
+    return sql`${sqlTableAlias}.search_name like lower(${sql.value(escaped)}) || '%'`;
+  },
+);

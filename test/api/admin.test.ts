@@ -258,6 +258,17 @@ describe("staff members", () => {
     expect(opened.errors?.[0].extensions?.code).toBe("42501");
   });
 
+  it("a search by name finds a sequestered client only for those the policies allow", async () => {
+    const byName = `{ allEhrClients(condition: { searchNameStartsWith: "IMPORTANT v" }) {
+      nodes { rowId firstName } } }`;
+    const locked = await api.gql(token.locked, byName);
+    expect(locked.data.allEhrClients.nodes).toEqual([
+      { rowId: vip, firstName: "Vera" },
+    ]);
+    const ordinary = await api.gql(token.ordinary, byName);
+    expect(ordinary.data.allEhrClients.nodes).toEqual([]);
+  });
+
   it("approved staff and members of an approved user role see and open the chart", async () => {
     for (const kind of ["approved", "nurse"]) {
       expect(await visibleIds(kind)).toEqual([vip, plain]);

@@ -149,6 +149,16 @@ describe("tokens", () => {
     expect(errorOf(asStaff)).toBe("permission denied for table client_access");
   });
 
+  it("a staff role taken from the authenticator is refused on the next request", async () => {
+    const leaver = await db.createRole("leaver");
+    const admin = await db.admin();
+    await admin.query(`grant ${leaver} to ${api.authenticator}`);
+    const leaverToken = await api.token(leaver);
+    expect((await api.gql(leaverToken, "{ today }")).status).toBe(200);
+    await admin.query(`revoke ${leaver} from ${api.authenticator}`);
+    await expectRefused(leaverToken, 403, /not been granted/);
+  });
+
   it("the Ruru explorer page is served without a token, and holds no data", async () => {
     const response = await fetch(api.served.url, {
       headers: { accept: "text/html" },
