@@ -49,16 +49,16 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     const rows = summary.files.reduce((sum, file) => sum + file.rows, 0);
     const added = summary.files.reduce((sum, file) => sum + file.inserted, 0);
     log.info(
-      `Imported ${source.description}: ${rows} rows (${added} new), ` +
-        `${summary.rolesCreated} staff login roles created, in ${summary.seconds.toFixed(1)} s.`,
+      `Imported ${rows} rows (${added} new) and created ${summary.rolesCreated} staff ` +
+        `login roles in ${summary.seconds.toFixed(1)} s,\n  from ${source.description}.`,
     );
 
     const scenario = await withUrl(url, (client) =>
       setUpScenario(client, options.rolePrefix),
     );
     log.info(
-      "Sequestered 3 clients: one open-ended, one with an end date, " +
-        `one for the user role ${scenario.userRole}.`,
+      "Sequestered 3 clients: open-ended, with an end date, and for the user role " +
+        `${scenario.userRole}.`,
     );
 
     const viewers = await compare(url, scenario, log);

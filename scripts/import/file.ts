@@ -87,7 +87,11 @@ export async function importFile(
       }
 
       const row = rowValues(state, spec, header, positions, fields);
+      // It refers to a refused row: left out, and so are the rows that refer to it.
       if (row === "skip") {
+        if (id && spec.target) {
+          state.refused[spec.target].add(id);
+        }
         continue;
       }
       if (typeof row === "string") {
