@@ -1,16 +1,20 @@
 -- The tables whose rows the package guards: one clients table and its chart tables.
 -- protect_clients and protect_chart fill it; unprotect empties it.
+-- A partition or inheritance child of a protected table is protected with it (a query
+-- that names a partition does not pass through its parent's policies); parent says
+-- whose protection it follows, and unprotecting the parent unprotects it.
 create table sequester.protected_table (
   relid regclass primary key,
   kind text not null check (kind in ('clients', 'chart')),
   key_column name not null,
+  parent regclass,
   rls_was_enabled boolean not null,
   rls_was_forced boolean not null,
   protected_at timestamptz not null default now()
 );
 
 create unique index protected_table_one_clients_table
-  on sequester.protected_table (kind) where kind = 'clients';
+  on sequester.protected_table (kind) where kind = 'clients' and parent is null;
 
 -- The Client Access List. One row per Sequence ID; the client is sequestered on
 -- start_date <= day < end_date (end_date null: until someone ends it).
@@ -79,7 +83,7 @@ declare
 begin
   select p.relid, p.key_column into clients, client_key
   from sequester.protected_table p
-  where p.kind = 'clients';
+  where p.kind = 'clients' and p.parent is null;
 
   if clients is null then
     raise exception 'no clients table is protected yet'
@@ -97,8 +101,9 @@ revoke execute on function sequester.client_exists(bigint) from public;
 grant execute on function sequester.client_exists(bigint) to sequester_viewer;
 
 -- Validates a record before it is written: dates, the client's existence, overlap.
--- It runs as the editor (so that "who changed it" is the editor) and serializes
--- writers per client, so that two editors cannot both pass the overlap check.
+-- It runs as the editor, so that "who changed it" is the editor. Two editors racing on
+-- one client are stopped by the exclusion constraint; the trigger takes no advisory
+-- lock, since a lock keyed by the client ID shows in pg_locks to every session.
 create function sequester.client_access_validate() returns trigger
 language plpgsql
 set search_path = pg_catalog, pg_temp
@@ -130,8 +135,6 @@ begin
       using errcode = 'foreign_key_violation',
         hint = 'Check the client ID with sequester.confirm_client(id).';
   end if;
-
-  perform pg_advisory_xact_lock(hashtextextended('sequester.client_access', new.client_id));
 
   select * into other
   from sequester.client_access a

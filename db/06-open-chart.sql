@@ -109,7 +109,7 @@ declare
 begin
   select p.relid, p.key_column into clients, client_key
   from sequester.protected_table p
-  where p.kind = 'clients';
+  where p.kind = 'clients' and p.parent is null;
   if clients is null then
     raise exception 'no clients table is protected yet'
       using errcode = 'object_not_in_prerequisite_state',

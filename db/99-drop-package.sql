@@ -2,6 +2,7 @@
 -- the schema goes.
 select sequester.unprotect(p.relid)
 from sequester.protected_table p
+where p.parent is null
 order by p.kind = 'clients', p.relid::text;
 
 drop schema sequester cascade;

@@ -15,6 +15,7 @@ export async function up(pgm: MigrationBuilder): Promise<void> {
       "policies/00-registry.sql",
       "policies/10-clients.sql",
       "policies/20-chart.sql",
+      "policies/30-links.sql",
       "db/06-open-chart.sql",
       "db/07-access-requests.sql",
       "db/08-grants.sql",

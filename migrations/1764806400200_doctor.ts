@@ -10,6 +10,8 @@ const findings = [
   "db/doctor/05-login-role-bypasses-policies.sql",
   "db/doctor/06-approval-of-dropped-role.sql",
   "db/doctor/07-record-of-missing-client.sql",
+  "db/doctor/08-unguarded-link.sql",
+  "db/doctor/09-unprotected-partition.sql",
   "db/doctor/99-doctor.sql",
 ];
 
@@ -21,7 +23,9 @@ export async function down(pgm: MigrationBuilder): Promise<void> {
   pgm.sql(`
     drop function sequester.doctor();
     drop function sequester.doctor_record_of_missing_client();
-    drop view sequester.doctor_approval_of_dropped_role,
+    drop view sequester.doctor_unprotected_partition,
+      sequester.doctor_unguarded_link,
+      sequester.doctor_approval_of_dropped_role,
       sequester.doctor_login_role_bypasses_policies,
       sequester.doctor_definer_without_search_path,
       sequester.doctor_view_bypasses_policies,

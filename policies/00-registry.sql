@@ -59,8 +59,12 @@ $$;
 -- Records the table and turns row-level security on, forced, so that the table's owner
 -- is bound too. A table that had no policies of its own gets a permissive baseline,
 -- since restrictive policies alone admit nothing.
-create function sequester.register_protected(p_table regclass, p_kind text, p_column name)
-returns void
+create function sequester.register_protected(
+  p_table regclass,
+  p_kind text,
+  p_column name,
+  p_parent regclass default null
+) returns void
 language plpgsql
 set search_path = pg_catalog, pg_temp
 as $$
@@ -72,8 +76,9 @@ begin
   from pg_class c
   where c.oid = p_table;
 
-  insert into sequester.protected_table (relid, kind, key_column, rls_was_enabled, rls_was_forced)
-  values (p_table, p_kind, p_column, was_enabled, was_forced)
+  insert into sequester.protected_table
+    (relid, kind, key_column, parent, rls_was_enabled, rls_was_forced)
+  values (p_table, p_kind, p_column, p_parent, was_enabled, was_forced)
   on conflict (relid) do update set key_column = excluded.key_column
   where protected_table.kind = excluded.kind;
 
@@ -99,6 +104,77 @@ begin
 end;
 $$;
 
+-- Every partition and inheritance child under a table, at any depth.
+create function sequester.descendants(p_table regclass) returns setof regclass
+language sql
+stable
+begin atomic
+  with recursive tree (relid) as (
+    select i.inhrelid from pg_catalog.pg_inherits i where i.inhparent = p_table
+    union
+    select i.inhrelid from pg_catalog.pg_inherits i join tree t on i.inhparent = t.relid
+  )
+  select relid::regclass from tree;
+end;
+
+-- Protects the partitions and inheritance children of a protected table that are not
+-- yet protected: a query that names a partition does not pass through the parent's
+-- policies. protect_clients and protect_chart call it, and so does an event trigger
+-- after every CREATE TABLE and ALTER TABLE, for partitions made or attached later.
+create function sequester.protect_descendants(p_root regclass) returns integer
+language plpgsql
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  root sequester.protected_table;
+  child regclass;
+  protected_count integer := 0;
+begin
+  select * into root from sequester.protected_table where relid = p_root;
+  for child in
+    select d from sequester.descendants(p_root) d
+    where not exists (select 1 from sequester.protected_table p where p.relid = d)
+  loop
+    -- The ALTER TABLEs below fire the event trigger again, which may have got here first.
+    continue when exists (select 1 from sequester.protected_table p where p.relid = child);
+    perform sequester.register_protected(child, root.kind, root.key_column, p_root);
+    if root.kind = 'clients' then
+      perform sequester.attach_clients_policies(child, root.key_column);
+    else
+      perform sequester.attach_chart_policies(child, root.key_column);
+    end if;
+    protected_count := protected_count + 1;
+  end loop;
+  return protected_count;
+end;
+$$;
+
+create function sequester.protect_new_partitions() returns event_trigger
+language plpgsql
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+  perform sequester.protect_descendants(p.relid)
+  from sequester.protected_table p
+  where p.parent is null;
+end;
+$$;
+
+create event trigger sequester_protect_new_partitions on ddl_command_end
+  when tag in ('CREATE TABLE', 'ALTER TABLE', 'CREATE TABLE AS', 'SELECT INTO')
+  execute function sequester.protect_new_partitions();
+
+-- Whether a policy on a table is one of the package's rules (not the baseline): a
+-- fixed name, or a link rule, named after its column (see policies/30-links.sql).
+create function sequester.is_rule_policy(p_name name) returns boolean
+language sql
+immutable
+parallel safe
+begin atomic
+  select p_name = any ((sequester.policy_names())[2:]) or p_name like 'links through % stay%';
+end;
+
 -- Drops the package's rule policies on a table (not the baseline).
 create function sequester.drop_policies(p_table regclass) returns void
 language plpgsql
@@ -109,21 +185,23 @@ declare
 begin
   for policy_name in
     select polname from pg_policy
-    where polrelid = p_table and polname = any ((sequester.policy_names())[2:])
+    where polrelid = p_table and sequester.is_rule_policy(polname)
   loop
     execute format('drop policy %I on %s', policy_name, p_table);
   end loop;
 end;
 $$;
 
--- Removes the package from a table and puts its row-level security back as it was.
--- The clients table goes last: chart policies depend on its views.
+-- Removes the package from a table (and from the partitions protected with it) and puts
+-- its row-level security back as it was. The clients table goes last: chart policies
+-- depend on its views.
 create function sequester.unprotect(p_table regclass) returns void
 language plpgsql
 set search_path = pg_catalog, pg_temp
 as $$
 declare
   entry sequester.protected_table;
+  child regclass;
 begin
   select * into entry from sequester.protected_table where relid = p_table;
   if not found then
@@ -131,12 +209,20 @@ begin
     return;
   end if;
 
-  if entry.kind = 'clients' and exists (select 1 from sequester.protected_table where kind = 'chart')
-  then
+  if entry.kind = 'clients' and entry.parent is null and exists (
+    select 1 from sequester.protected_table where kind = 'chart' and parent is null
+  ) then
     raise exception 'chart tables still depend on the clients table %', p_table
       using errcode = 'dependent_objects_still_exist',
         hint = 'Run sequester.unprotect on each chart table first (see sequester.protected_table).';
   end if;
+
+  -- Forget the table first: the ALTER TABLEs below fire the event trigger that protects
+  -- the partitions of every registered table, which must not protect them again.
+  delete from sequester.protected_table where relid = p_table;
+  for child in select p.relid from sequester.protected_table p where p.parent = p_table loop
+    perform sequester.unprotect(child);
+  end loop;
 
   perform sequester.drop_policies(p_table);
   execute format('drop policy if exists %I on %s', (sequester.policy_names())[1], p_table);
@@ -147,17 +233,19 @@ begin
     execute format('alter table %s disable row level security', p_table);
   end if;
 
-  if entry.kind = 'clients' then
+  if entry.kind = 'clients' and entry.parent is null then
     alter table sequester.client_access drop constraint if exists client_access_client_fk;
     perform sequester.define_empty_views();
     execute format('revoke select on %s from sequester_definer', p_table);
   end if;
-
-  delete from sequester.protected_table where relid = p_table;
 end;
 $$;
 
 revoke execute on function sequester.check_protectable(regclass, name, name[]) from public;
-revoke execute on function sequester.register_protected(regclass, text, name) from public;
+revoke execute on function sequester.register_protected(regclass, text, name, regclass)
+  from public;
+revoke execute on function sequester.protect_descendants(regclass) from public;
+revoke execute on function sequester.protect_new_partitions() from public;
 revoke execute on function sequester.drop_policies(regclass) from public;
+revoke execute on function sequester.is_rule_policy(name) from public;
 revoke execute on function sequester.unprotect(regclass) from public;

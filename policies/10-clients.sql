@@ -9,10 +9,11 @@
 -- neither. Both views are security barriers, so a function of the caller's own never
 -- runs on a row the view would have filtered out.
 
--- The IDs whose charts the current role may open: clients of the protected table with
--- no record in force today, and those whose record in force approves the role (as a
--- listed staff member whose approval has not expired, or as a member, direct or
--- indirect, of a listed user role).
+-- The IDs whose charts the current role may open: every client for a role that bypasses
+-- row-level security (so that open_chart agrees with what it can select); otherwise the
+-- clients of the protected table with no record in force today, and those whose record
+-- in force approves the role (as a listed staff member whose approval has not expired,
+-- or as a member, direct or indirect, of a listed user role).
 create function sequester.define_chart_visible_view(p_clients regclass, p_key name)
 returns void
 language plpgsql
@@ -23,7 +24,10 @@ begin
     create or replace view sequester.chart_visible_client with (security_barrier) as
     select c.%1$I::bigint as client_id
     from %2$s c
-    where not exists (
+    where (
+      select r.rolsuper or r.rolbypassrls from pg_catalog.pg_roles r where r.rolname = current_user
+    )
+    or not exists (
       select 1
       from sequester.client_access a
       where a.client_id = c.%1$I
@@ -33,7 +37,9 @@ begin
           select 1
           from sequester.client_access_staff s
           where s.client_access_id = a.id
-            and s.staff::oid = (select r.oid from pg_catalog.pg_roles r where r.rolname = current_user)
+            and s.staff::oid = (
+              select r.oid from pg_catalog.pg_roles r where r.rolname = current_user
+            )
             and (s.expires_at is null or s.expires_at > now())
         )
         and not exists (
@@ -86,9 +92,52 @@ $$;
 revoke execute on function sequester.define_empty_views() from public;
 select sequester.define_empty_views();
 
--- Attaches the rules to a host application's clients table. Calling it again changes
--- nothing; the policies are restrictive, so they narrow whatever the table's own
--- policies allow and never widen it.
+-- The rules on a clients table (or a partition of one), replacing any earlier version.
+create function sequester.attach_clients_policies(p_table regclass, p_id_column name)
+returns void
+language plpgsql
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+  execute format('drop policy if exists %I on %s',
+    'sequestered clients are hidden from unapproved staff', p_table);
+  execute format('drop policy if exists %I on %s',
+    'only approved staff change a sequestered client', p_table);
+  execute format('drop policy if exists %I on %s',
+    'only approved staff delete a sequestered client', p_table);
+  execute format($p$
+    create policy "sequestered clients are hidden from unapproved staff" on %1$s
+      as restrictive for select
+      using (
+        (select pg_catalog.pg_has_role(current_user, 'sequester_locked_search', 'member'))
+        or exists (
+          select 1 from sequester.chart_visible_client v where v.client_id = %1$s.%2$I
+        )
+      )
+  $p$, p_table, p_id_column);
+  execute format($p$
+    create policy "only approved staff change a sequestered client" on %1$s
+      as restrictive for update
+      using (exists (
+        select 1 from sequester.chart_visible_client v where v.client_id = %1$s.%2$I
+      ))
+      with check (exists (
+        select 1 from sequester.chart_visible_client v where v.client_id = %1$s.%2$I
+      ))
+  $p$, p_table, p_id_column);
+  execute format($p$
+    create policy "only approved staff delete a sequestered client" on %1$s
+      as restrictive for delete
+      using (exists (
+        select 1 from sequester.chart_visible_client v where v.client_id = %1$s.%2$I
+      ))
+  $p$, p_table, p_id_column);
+end;
+$$;
+
+-- Attaches the rules to a host application's clients table and its partitions. Calling
+-- it again changes nothing; the policies are restrictive, so they narrow whatever the
+-- table's own policies allow and never widen it.
 create function sequester.protect_clients(p_table regclass, p_id_column name)
 returns void
 language plpgsql
@@ -101,7 +150,7 @@ begin
 
   select p.relid into other
   from sequester.protected_table p
-  where p.kind = 'clients' and p.relid <> p_table;
+  where p.kind = 'clients' and p.parent is null and p.relid <> p_table;
   if other is not null then
     raise exception '% is already the protected clients table', other
       using errcode = 'object_not_in_prerequisite_state',
@@ -134,27 +183,10 @@ begin
       p_table, p_id_column);
   end if;
 
-  perform sequester.drop_policies(p_table);
-  execute format($p$
-    create policy "sequestered clients are hidden from unapproved staff" on %1$s
-      as restrictive for select
-      using (
-        (select pg_catalog.pg_has_role(current_user, 'sequester_locked_search', 'member'))
-        or exists (select 1 from sequester.chart_visible_client v where v.client_id = %1$s.%2$I)
-      )
-  $p$, p_table, p_id_column);
-  execute format($p$
-    create policy "only approved staff change a sequestered client" on %1$s
-      as restrictive for update
-      using (exists (select 1 from sequester.chart_visible_client v where v.client_id = %1$s.%2$I))
-      with check (exists (select 1 from sequester.chart_visible_client v where v.client_id = %1$s.%2$I))
-  $p$, p_table, p_id_column);
-  execute format($p$
-    create policy "only approved staff delete a sequestered client" on %1$s
-      as restrictive for delete
-      using (exists (select 1 from sequester.chart_visible_client v where v.client_id = %1$s.%2$I))
-  $p$, p_table, p_id_column);
+  perform sequester.attach_clients_policies(p_table, p_id_column);
+  perform sequester.protect_descendants(p_table);
 end;
 $$;
 
 revoke execute on function sequester.protect_clients(regclass, name) from public;
+revoke execute on function sequester.attach_clients_policies(regclass, name) from public;

@@ -2,6 +2,30 @@
 -- its client is not sequestered today or the role is approved. A listed-but-locked
 -- searcher is not approved, so the chart stays shut to them. The same view as for the
 -- clients table decides, so the two can never disagree.
+create function sequester.attach_chart_policies(p_table regclass, p_client_column name)
+returns void
+language plpgsql
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+  execute format('drop policy if exists %I on %s',
+    'sequestered charts are hidden from unapproved staff', p_table);
+  execute format($p$
+    create policy "sequestered charts are hidden from unapproved staff" on %1$s
+      as restrictive for all
+      using (exists (
+        select 1 from sequester.chart_visible_client v where v.client_id = %1$s.%2$I
+      ))
+      with check (exists (
+        select 1 from sequester.chart_visible_client v where v.client_id = %1$s.%2$I
+      ))
+  $p$, p_table, p_client_column);
+end;
+$$;
+
+revoke execute on function sequester.attach_chart_policies(regclass, name) from public;
+
+-- Attaches the rule to a chart table and its partitions; calling it again changes nothing.
 create function sequester.protect_chart(p_table regclass, p_client_column name)
 returns void
 language plpgsql
@@ -10,7 +34,9 @@ as $$
 begin
   perform sequester.check_protectable(p_table, p_client_column, array['int2', 'int4', 'int8']);
 
-  if not exists (select 1 from sequester.protected_table where kind = 'clients') then
+  if not exists (
+    select 1 from sequester.protected_table where kind = 'clients' and parent is null
+  ) then
     raise exception 'no clients table is protected yet'
       using errcode = 'object_not_in_prerequisite_state',
         hint = 'Run sequester.protect_clients(table, id_column) before protect_chart.';
@@ -23,13 +49,8 @@ begin
   end if;
 
   perform sequester.register_protected(p_table, 'chart', p_client_column);
-  perform sequester.drop_policies(p_table);
-  execute format($p$
-    create policy "sequestered charts are hidden from unapproved staff" on %1$s
-      as restrictive for all
-      using (exists (select 1 from sequester.chart_visible_client v where v.client_id = %1$s.%2$I))
-      with check (exists (select 1 from sequester.chart_visible_client v where v.client_id = %1$s.%2$I))
-  $p$, p_table, p_client_column);
+  perform sequester.attach_chart_policies(p_table, p_client_column);
+  perform sequester.protect_descendants(p_table);
 end;
 $$;
 

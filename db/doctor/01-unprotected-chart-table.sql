@@ -12,7 +12,8 @@ select
     (select a.attname from pg_attribute a
      where a.attrelid = c.conrelid and a.attnum = c.conkey[1])) as fix
 from pg_constraint c
-join sequester.protected_table clients on clients.relid = c.confrelid and clients.kind = 'clients'
+join sequester.protected_table clients on clients.relid = c.confrelid
+  and clients.kind = 'clients' and clients.parent is null
 where c.contype = 'f'
   and array_length(c.conkey, 1) = 1
   and c.conrelid <> 'sequester.client_access'::regclass

@@ -12,7 +12,7 @@ declare
 begin
   select p.relid, p.key_column into clients, client_key
   from sequester.protected_table p
-  where p.kind = 'clients';
+  where p.kind = 'clients' and p.parent is null;
 
   if clients is null then
     return query select 'error'::text, 'no clients table protected'::text, 'sequester'::text,

@@ -17,6 +17,8 @@ as $$
     union all select * from sequester.doctor_login_role_bypasses_policies
     union all select * from sequester.doctor_approval_of_dropped_role
     union all select * from sequester.doctor_record_of_missing_client()
+    union all select * from sequester.doctor_unguarded_link
+    union all select * from sequester.doctor_unprotected_partition
   ) findings
   order by array_position(array['error', 'warning', 'notice'], findings.severity),
     findings.finding, findings.object

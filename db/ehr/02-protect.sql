@@ -6,6 +6,13 @@ from unnest(array[
   'ehr.care_plans', 'ehr.allergies', 'ehr.progress_notes'
 ]) as t;
 
+-- Chart rows that name an encounter may name only a visible one of the same client.
+select sequester.protect_link(t::regclass, 'encounter_id')
+from unnest(array[
+  'ehr.conditions', 'ehr.medications', 'ehr.procedures', 'ehr.care_plans', 'ehr.allergies',
+  'ehr.progress_notes'
+]) as t;
+
 -- What an EHR application would grant its staff anyway: read everything, write charts.
 -- Insert grants leave out id, so that staff cannot pick the ID of a client they cannot see.
 grant usage on schema ehr to ehr_user;

@@ -2,6 +2,7 @@
 select sequester.unprotect(p.relid)
 from sequester.protected_table p
 where p.relid::regclass::text like 'ehr.%'
+  and p.parent is null
 order by p.kind = 'clients', p.relid::text;
 
 drop schema ehr cascade;

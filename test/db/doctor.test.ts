@@ -105,6 +105,36 @@ describe("sequester.doctor()", () => {
     expect(await findings("approval of a dropped role")).toEqual([]);
   });
 
+  it("finds a link between charts that skips the link rule, and adds the rule", async () => {
+    await admin.query(`
+      create table public.followups (
+        id bigint primary key, client_id bigint not null, encounter_id bigint references ehr.encounters
+      );
+      select sequester.protect_chart('public.followups', 'client_id');
+    `);
+    const found = await findings("unguarded link between charts");
+    expect(found.map((row) => row.object)).toEqual([
+      "public.followups.encounter_id",
+    ]);
+    await applyFixes(found);
+    expect(await findings("unguarded link between charts")).toEqual([]);
+  });
+
+  it("finds a partition of a protected table left unprotected", async () => {
+    await admin.query(`
+      create table public.letters (client_id bigint not null) partition by hash (client_id);
+      select sequester.protect_chart('public.letters', 'client_id');
+      alter event trigger sequester_protect_new_partitions disable;
+      create table public.letters_0 partition of public.letters
+        for values with (modulus 1, remainder 0);
+      alter event trigger sequester_protect_new_partitions enable;
+    `);
+    const found = await findings("unprotected partition");
+    expect(found.map((row) => row.object)).toEqual(["public.letters_0"]);
+    await applyFixes(found);
+    expect(await findings("unprotected partition")).toEqual([]);
+  });
+
   it("is for administrators only", async () => {
     const staff = await db.connectAs(clinic.roles.ordinary);
     expect(
