@@ -3,6 +3,7 @@
 // listens on 127.0.0.1 only, on a free port, with a random password, and its data
 // directory is deleted when it stops.
 import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -56,6 +57,9 @@ export async function startThrowawayPostgres(log: Logger): Promise<Throwaway> {
     await server.stop().catch(() => {});
     await rm(root, { recursive: true, force: true });
   };
+  // On Ctrl-C the package's own exit hook stops the server and exits at once, before
+  // our cleanup runs; the directory goes on the way out all the same.
+  process.once("exit", () => rmSync(root, { recursive: true, force: true }));
 
   try {
     await server.initialise();
