@@ -1,0 +1,271 @@
+// Side channels: what PostgreSQL tells any session about rows it does not return, and
+// what the package itself announces. Where PostgreSQL leaks by design the test says
+// "documents:" and asserts the known behaviour, and SECURITY.md says how to deploy
+// around it; where the package leaks, the test fails until it is mended.
+import type pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
+import {
+  type AttackClinic,
+  comparable,
+  mentionsSecret,
+  observe,
+  openAttackClinic,
+} from "./attacker.ts";
+
+let db: TestDatabase;
+let clinic: AttackClinic;
+let staff: pg.Client;
+
+beforeAll(async () => {
+  db = await createTestDatabase("attack_side");
+  clinic = await openAttackClinic(db);
+  staff = await db.connectAs(clinic.roles.ordinary);
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+/** Collects the notifications on a channel while `work` runs. */
+async function listen(
+  client: pg.Client,
+  channel: string,
+  work: () => Promise<unknown>,
+): Promise<string[]> {
+  const payloads: string[] = [];
+  const handler = (message: pg.Notification) => {
+    if (message.channel === channel) {
+      payloads.push(message.payload ?? "");
+    }
+  };
+  client.on("notification", handler);
+  await client.query(`listen ${channel}`);
+  try {
+    await work();
+    // Notifications are delivered after the sender commits; give them a moment.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await client.query("select 1");
+  } finally {
+    await client.query(`unlisten ${channel}`);
+    client.off("notification", handler);
+  }
+  return payloads;
+}
+
+describe("messages the session asks for", () => {
+  it("open_chart sends no LOG or DEBUG message that tells a hidden client from a missing one", async () => {
+    // client_min_messages is a setting any session may change; at 'log' or 'debug5' the
+    // server sends the session every RAISE LOG of the functions it calls.
+    for (const level of ["log", "debug5"]) {
+      await staff.query(`set client_min_messages = ${level}`);
+      const hidden = await observe(staff, "select sequester.open_chart($1)", [
+        clinic.hidden,
+      ]);
+      const missing = await observe(staff, "select sequester.open_chart($1)", [
+        clinic.missing,
+      ]);
+      await staff.query("reset client_min_messages");
+      expect(comparable(hidden, [clinic.hidden]), level).toBe(
+        comparable(missing, [clinic.missing]),
+      );
+    }
+  });
+});
+
+describe("LISTEN", () => {
+  it("a staff member listening on sequester_break_glass learns no client ID", async () => {
+    const glass = await db.createRole("break_glass");
+    const admin = await db.admin();
+    await admin.query(`grant ehr_user, sequester_break_glass to ${glass}`);
+    const breaker = await db.connectAs(glass);
+    const payloads = await listen(staff, "sequester_break_glass", () =>
+      breaker.query("select sequester.break_glass($1, 'cardiac arrest')", [
+        clinic.otherHidden,
+      ]),
+    );
+    expect(payloads.length).toBeGreaterThan(0);
+    expect(payloads.join("\n")).not.toContain(String(clinic.otherHidden));
+  });
+
+  it("a staff member listening on sequester_access_request learns no client ID", async () => {
+    const locked = await db.connectAs(clinic.roles.lockedSearch);
+    const payloads = await listen(staff, "sequester_access_request", () =>
+      locked.query("select sequester.request_access($1, 'covering a shift')", [
+        clinic.hidden,
+      ]),
+    );
+    expect(payloads.join("\n")).not.toContain(String(clinic.hidden));
+    expect(mentionsSecret(payloads.join("\n"))).toBe(false);
+  });
+
+  it("nothing is announced on any sequester_ channel when a hidden chart is probed", async () => {
+    const channels = [
+      "sequester_break_glass",
+      "sequester_access_request",
+      "sequester_chart_open",
+      "sequester_client_access",
+    ];
+    for (const channel of channels) {
+      const payloads = await listen(staff, channel, async () => {
+        const other = await db.connectAs(clinic.roles.ordinary);
+        await observe(other, "select sequester.open_chart($1)", [
+          clinic.hidden,
+        ]);
+        await observe(other, "select * from ehr.clients where id = $1", [
+          clinic.hidden,
+        ]);
+      });
+      expect(payloads, channel).toEqual([]);
+    }
+  });
+});
+
+describe("locks other sessions can see", () => {
+  it("pg_locks shows nothing derived from the client an editor is sequestering", async () => {
+    // pg_locks is readable by every role. Lock keys that depend on the client ID (an
+    // advisory lock keyed by it, say) would name the client being sequestered.
+    const admin = await db.admin();
+    await admin.query(
+      `insert into ehr.clients (id, first_name, last_name, birth_date)
+       values (7310000101, 'A', 'A', '2000-01-01'), (7310000202, 'B', 'B', '2000-01-01'),
+         (7310000303, 'C', 'C', '2000-01-01')`,
+    );
+    const editor = await db.connectAs(clinic.roles.editor);
+    const pid = Number(
+      (await editor.query("select pg_backend_pid() as pid")).rows[0].pid,
+    );
+    const locksWhileSequestering = async (client: number) => {
+      await editor.query("begin");
+      await editor.query(
+        `insert into sequester.client_access (client_id, start_date)
+         values ($1, sequester.today())`,
+        [client],
+      );
+      const seen = await staff.query(
+        `select locktype, coalesce(relation::regclass::text, '') as relation, classid,
+           objid, objsubid, mode
+         from pg_locks
+         where pid = $1 and locktype not in ('virtualxid', 'transactionid')
+         order by 1, 2, 3, 4, 5, 6`,
+        [pid],
+      );
+      await editor.query("rollback");
+      return seen.rows;
+    };
+    // The first insert of a session also locks what it reads to fill its caches.
+    await locksWhileSequestering(7310000303);
+    const first = await locksWhileSequestering(7310000101);
+    const second = await locksWhileSequestering(7310000202);
+    expect(first.length).toBeGreaterThan(0);
+    expect(first).toEqual(second);
+  });
+});
+
+describe("documents: what PostgreSQL reveals by design", () => {
+  it("documents: EXPLAIN ANALYZE counts the rows the policies remove", async () => {
+    // "Rows Removed by Filter" counts the hidden row the policy filtered out, and the
+    // policy's subplan runs only when the index found a row. SECURITY.md: give staff
+    // no SQL prompt, or accept that existence of an ID can be probed this way.
+    const plan = async (id: number) =>
+      (
+        await staff.query(
+          `explain (analyze, costs off, timing off, summary off)
+           select * from ehr.clients where id = ${id}`,
+        )
+      ).rows
+        .map((row) => row["QUERY PLAN"])
+        .join("\n");
+    expect(await plan(clinic.hidden)).toContain("Rows Removed by Filter: 1");
+    expect(await plan(clinic.missing)).not.toContain("Rows Removed by Filter");
+  });
+
+  it("documents: pg_class.reltuples and EXPLAIN estimates count hidden rows", async () => {
+    // The planner's statistics are about the whole table; they tell how many rows there
+    // are (and so how many the policies hide), never which.
+    const admin = await db.admin();
+    await admin.query("analyze ehr.clients, sequester.client_access");
+    const visible = Number(
+      (await staff.query("select count(*) from ehr.clients")).rows[0].count,
+    );
+    const estimated = Number(
+      (
+        await staff.query(
+          "select reltuples from pg_class where oid = 'ehr.clients'::regclass",
+        )
+      ).rows[0].reltuples,
+    );
+    expect(estimated).toBeGreaterThan(visible);
+    // The size of the Client Access List itself is readable the same way.
+    const listSize = Number(
+      (
+        await staff.query(
+          "select reltuples from pg_class where oid = 'sequester.client_access'::regclass",
+        )
+      ).rows[0].reltuples,
+    );
+    expect(listSize).toBeGreaterThanOrEqual(3);
+  });
+
+  it("pg_stats and pg_stats_ext show nothing of protected tables (CVE-2017-7484)", async () => {
+    const stats = await staff.query(
+      `select tablename, attname from pg_stats
+       where schemaname = 'ehr' and tablename not in ('organizations', 'staff')
+       union all select tablename, '' from pg_stats_ext where schemaname in ('ehr', 'sequester')
+       union all select tablename, attname from pg_stats where schemaname = 'sequester'
+         and tablename <> 'settings'`,
+    );
+    expect(stats.rows).toEqual([]);
+    const raw = await observe(staff, "select * from pg_statistic");
+    expect(raw.error?.code).toBe("42501");
+  });
+
+  it("documents: per-transaction table statistics count rows the policies hide", async () => {
+    // pg_stat_xact_all_tables (and pg_stat_all_tables once flushed) count tuples fetched
+    // by index, hidden or not. SECURITY.md: revoke the pg_stat_get_* functions from
+    // PUBLIC in each database; the next test shows that mends it.
+    const fetched = async (id: number) => {
+      await staff.query("begin");
+      const before = await staff.query(
+        `select coalesce(sum(idx_tup_fetch), 0)::int as n from pg_stat_xact_all_tables
+         where relid = 'ehr.clients'::regclass`,
+      );
+      await staff.query("select * from ehr.clients where id = $1", [id]);
+      const after = await staff.query(
+        `select coalesce(sum(idx_tup_fetch), 0)::int as n from pg_stat_xact_all_tables
+         where relid = 'ehr.clients'::regclass`,
+      );
+      await staff.query("rollback");
+      return after.rows[0].n - before.rows[0].n;
+    };
+    expect(await fetched(clinic.hidden)).toBeGreaterThan(0);
+    expect(await fetched(clinic.missing)).toBe(0);
+  });
+
+  it("revoking the statistics functions from PUBLIC closes that channel", async () => {
+    const admin = await db.admin();
+    await admin.query(`
+      do $$
+      declare
+        fn regprocedure;
+      begin
+        for fn in
+          select p.oid::regprocedure from pg_proc p
+          where p.pronamespace = 'pg_catalog'::regnamespace
+            and p.proname ~ '^pg_stat_get_(xact_)?(numscans|lastscan|tuples_|blocks_|live_tuples|dead_tuples|mod_since|ins_since)'
+        loop
+          execute format('revoke execute on function %s from public', fn);
+        end loop;
+      end
+      $$`);
+    const client = await db.connectAs(clinic.roles.ordinary);
+    for (const view of [
+      "pg_stat_xact_all_tables",
+      "pg_stat_all_tables",
+      "pg_statio_all_tables",
+      "pg_stat_all_indexes",
+    ]) {
+      const outcome = await observe(client, `select * from ${view}`);
+      expect(outcome.error?.code, view).toBe("42501");
+    }
+  });
+});
