@@ -170,3 +170,47 @@ $$;
 create trigger client_access_validate
   before insert or update on sequester.client_access
   for each row execute function sequester.client_access_validate();
+
+-- An approval must name a person or a team. PostgreSQL's own roles, this package's
+-- roles, and roles that bypass row-level security anyway are refused, on every path
+-- (the add_* functions and direct inserts alike). A user role gets a notice with the
+-- number of roles that hold it, since approving a role that every staff member holds
+-- lifts the sequester for all of them.
+create function sequester.approval_validate() returns trigger
+language plpgsql
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  approved oid := case tg_table_name
+    when 'client_access_staff' then (to_jsonb(new) ->> 'staff')::regrole::oid
+    else (to_jsonb(new) ->> 'user_role')::regrole::oid
+  end;
+  target pg_roles;
+  holders bigint;
+begin
+  select * into target from pg_roles r where r.oid = approved;
+  if target.rolname ~ '^(pg_|sequester_)' or target.rolsuper or target.rolbypassrls then
+    raise exception 'role % cannot be approved for a client', target.rolname
+      using errcode = 'invalid_parameter_value',
+        hint = 'Approve a staff member or a team role; package, system and superuser roles '
+          || 'are not people.';
+  end if;
+
+  if tg_table_name = 'client_access_role' then
+    select count(*) into holders
+    from pg_roles r
+    where r.oid <> approved and pg_has_role(r.oid, approved, 'member');
+    raise notice 'user role % is held by % roles, who may now see this client',
+      target.rolname, holders;
+  end if;
+  return new;
+end;
+$$;
+
+create trigger approval_validate
+  before insert or update on sequester.client_access_staff
+  for each row execute function sequester.approval_validate();
+
+create trigger approval_validate
+  before insert or update on sequester.client_access_role
+  for each row execute function sequester.approval_validate();

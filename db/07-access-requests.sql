@@ -161,17 +161,23 @@ begin
       and a.start_date <= sequester.today()
       and (a.end_date is null or a.end_date > sequester.today());
 
-    if found then
-      insert into sequester.client_access_staff (client_access_id, staff, expires_at, reason)
-      values (
-        in_force.id,
-        sequester.resolve_role(request.requested_by, 'staff member'),
-        p_until::timestamp at time zone zone,
-        format('access request %s: %s', request.id, request.reason)
-      )
-      on conflict (client_access_id, staff) do update
-        set expires_at = excluded.expires_at, reason = excluded.reason;
+    if not found then
+      raise exception 'client % has no sequester in force today, so there is nothing to approve',
+          request.client_id
+        using errcode = 'object_not_in_prerequisite_state',
+          hint = 'The sequester ended and the chart is open to all staff: deny the request, '
+            || 'or create a new record first.';
     end if;
+
+    insert into sequester.client_access_staff (client_access_id, staff, expires_at, reason)
+    values (
+      in_force.id,
+      sequester.resolve_role(request.requested_by, 'staff member'),
+      p_until::timestamp at time zone zone,
+      format('access request %s: %s', request.id, request.reason)
+    )
+    on conflict (client_access_id, staff) do update
+      set expires_at = excluded.expires_at, reason = excluded.reason;
   end if;
 
   update sequester.access_request
