@@ -67,8 +67,20 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
+// One clean-up per prefix, shared: an interrupt and the run's own ending may both ask.
+const cleanUps = new Map<string, Promise<void>>();
+
 /** Drops the run's database and every role named with its prefix. */
-export async function cleanUp(prefix: string, log: Logger): Promise<void> {
+export function cleanUp(prefix: string, log: Logger): Promise<void> {
+  let pending = cleanUps.get(prefix);
+  if (!pending) {
+    pending = dropEverything(prefix, log);
+    cleanUps.set(prefix, pending);
+  }
+  return pending;
+}
+
+async function dropEverything(prefix: string, log: Logger): Promise<void> {
   const database = databaseFor(prefix);
   await admin(async (client) => {
     await client.query(`drop database if exists ${database} with (force)`);
