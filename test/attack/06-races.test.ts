@@ -10,8 +10,8 @@
 import { performance } from "node:perf_hooks";
 import type pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
 import { openClinic } from "../helpers/clinic.ts";
+import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
 
 const SESSIONS = 16;
 const MIN_PROBES = 2_000;

@@ -108,6 +108,14 @@ export async function openAttackClinic(
   };
 }
 
+/** The fields of a notice the server sends (pg's NoticeMessage). */
+interface Notice {
+  severity?: string;
+  message?: string;
+  detail?: string;
+  hint?: string;
+}
+
 /** What an attacker sees from one statement: rows, or the error, and every notice. */
 export interface Outcome {
   rows: unknown[];
@@ -128,7 +136,7 @@ export async function observe(
   values: unknown[] = [],
 ): Promise<Outcome> {
   const notices: string[] = [];
-  const listener = (notice: pg.NoticeMessage) => {
+  const listener = (notice: Notice) => {
     notices.push(
       [notice.severity, notice.message, notice.detail, notice.hint]
         .filter(Boolean)
