@@ -1,5 +1,7 @@
--- The audit trail. Append-only: nobody but the table's owner may change or delete a
--- row. Triggers write it as the acting role, so the actor is whoever ran the statement.
+-- The audit trail. Append-only: nobody but the table's owner may write, change or
+-- delete a row. The package's triggers and functions write it as the owner, naming as
+-- actor the role the statement acts for (sequester.calling_role()), so a staff member
+-- can neither forge a row nor keep one from being written.
 create table sequester.audit_log (
   id bigint generated always as identity primary key,
   logged_at timestamptz not null default clock_timestamp(),
@@ -17,19 +19,15 @@ create index audit_log_client_id on sequester.audit_log (client_id);
 
 alter table sequester.audit_log enable row level security;
 
--- Rows arrive only from the package's triggers (trigger depth above zero), and only in
--- the name of the role that acts; so a direct insert cannot forge history.
-create policy "audit rows are written by triggers in the actor's name"
-  on sequester.audit_log for insert
-  with check (actor = current_user and login_role = session_user and pg_trigger_depth() > 0);
-
 create policy "auditors read the whole trail"
   on sequester.audit_log for select to sequester_auditor
   using (true);
 
--- Records every change to a sequester record, its staff and its user roles.
+-- Records every change to a sequester record, its staff and its user roles, and every
+-- access request and decision. A trigger function cannot be called directly.
 create function sequester.audit_change() returns trigger
 language plpgsql
+security definer
 set search_path = pg_catalog, pg_temp
 as $$
 declare
@@ -42,8 +40,9 @@ declare
     else changed ->> 'client_access_id'
   end::bigint;
 begin
-  insert into sequester.audit_log (action, client_access_id, client_id, before, after)
+  insert into sequester.audit_log (actor, action, client_access_id, client_id, before, after)
   values (
+    coalesce(sequester.calling_role()::text, session_user),
     tg_table_name || '.' || lower(tg_op),
     record_id,
     coalesce(

@@ -1,14 +1,16 @@
--- Writes the audit row for an attempt to open a sequestered client's chart, deciding
+-- Writes the audit row for an approved opening of a sequestered client's chart, deciding
 -- itself whether the caller (calling_role, not the function's owner) was approved, so a
--- caller can neither forge an outcome nor learn anything: it returns nothing either way.
--- Limitation: PostgreSQL has no autonomous transactions, so the row of a refused attempt
--- rolls back with the error that refuses it, and a read-only transaction (a replica)
--- cannot write one at all; such attempts go to the server log (RAISE LOG) instead.
+-- caller can neither forge an outcome nor learn anything from it. A refused attempt
+-- goes to the server log only: its row would roll back with the error that refuses it,
+-- and a write of any kind would show (a transaction ID assigned, a tuple counted in
+-- pg_stat_xact_*) for a hidden client and not for a missing one. For the same reason the
+-- function fixes client_min_messages: the log line must never reach the caller.
 create function sequester.record_chart_open(p_client_id bigint) returns void
 language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, pg_temp
+set client_min_messages = warning
 as $$
 declare
   caller regrole := sequester.calling_role();
@@ -33,25 +35,24 @@ begin
       from sequester.client_access_role ur
       join pg_roles r on r.oid = ur.user_role::oid
       where ur.client_access_id = in_force.id and pg_has_role(caller, r.oid, 'member')
+    ) or exists (
+      select 1 from pg_roles r where r.oid = caller and (r.rolsuper or r.rolbypassrls)
     );
 
-  -- Nothing here may fail in a way the caller sees: a read-only transaction (a replica)
-  -- refusing the insert would tell a hidden client from one that does not exist.
-  if current_setting('transaction_read_only') = 'off' then
-    begin
-      insert into sequester.audit_log (actor, login_role, action, client_access_id, client_id)
-      values (caller::text, session_user,
-        case when approved then 'open_chart.allowed' else 'open_chart.refused' end,
-        in_force.id, p_client_id);
-    exception when others then
-      raise log 'sequester: could not audit a chart opening: %', sqlerrm;
-    end;
-  end if;
   if not approved or current_setting('transaction_read_only') = 'on' then
     raise log 'sequester: % (login %) % the chart of sequestered client % (Sequence ID %)',
       caller, session_user, case when approved then 'opened' else 'was refused' end,
       p_client_id, in_force.id;
+    return;
   end if;
+
+  -- An approved caller may see the chart; nothing here may fail where they can see it.
+  begin
+    insert into sequester.audit_log (actor, login_role, action, client_access_id, client_id)
+    values (caller::text, session_user, 'open_chart.allowed', in_force.id, p_client_id);
+  exception when others then
+    raise log 'sequester: could not audit a chart opening: %', sqlerrm;
+  end;
 end;
 $$;
 

@@ -109,8 +109,8 @@ begin
   values (p_client_id, btrim(p_reason))
   returning * into filed;
 
-  perform pg_notify('sequester_access_request', json_build_object(
-    'request_id', filed.id, 'requested_by', filed.requested_by)::text);
+  -- Anyone may LISTEN, so the payload is the request's number and nothing else.
+  perform pg_notify('sequester_access_request', json_build_object('request_id', filed.id)::text);
   return filed;
 end;
 $$;
@@ -203,12 +203,14 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, pg_temp
+set client_min_messages = warning
 as $$
 declare
   caller regrole := sequester.calling_role();
   in_force sequester.client_access;
   until timestamptz := now() + make_interval(
     mins => (select s.break_glass_minutes from sequester.settings s)::integer);
+  audit_id bigint;
 begin
   if not pg_has_role(caller, 'sequester_break_glass', 'member') then
     raise exception 'permission denied for emergency access'
@@ -243,9 +245,10 @@ begin
 
   insert into sequester.audit_log (actor, login_role, action, client_access_id, client_id, after)
   values (caller::text, session_user, 'break_glass', in_force.id, p_client_id,
-    jsonb_build_object('reason', btrim(p_reason), 'until', until));
-  perform pg_notify('sequester_break_glass', json_build_object(
-    'client_id', p_client_id, 'staff', caller::text, 'until', until)::text);
+    jsonb_build_object('reason', btrim(p_reason), 'until', until))
+  returning id into audit_id;
+  -- Anyone may LISTEN: the payload names only the audit row, which auditors can read.
+  perform pg_notify('sequester_break_glass', json_build_object('audit_id', audit_id)::text);
   return until;
 end;
 $$;

@@ -18,10 +18,6 @@ grant insert (client_access_id, user_role), delete on sequester.client_access_ro
 grant update (staff, expires_at, reason) on sequester.client_access_staff to sequester_editor;
 grant update (user_role) on sequester.client_access_role to sequester_editor;
 
--- Audit rows are written by the triggers in the acting role's name (an editor's change,
--- a staff member's access request); the table's policy admits nothing else.
-grant insert (action, client_access_id, client_id, before, after) on sequester.audit_log
-  to public;
 grant select on sequester.audit_log to sequester_auditor;
 
 revoke execute on all functions in schema sequester from public;
@@ -41,9 +37,6 @@ grant execute on function sequester.resolve_role(text, text),
   sequester.add_staff(bigint, text), sequester.remove_staff(bigint, text),
   sequester.add_user_role(bigint, text), sequester.remove_user_role(bigint, text),
   sequester.end_sequester(bigint, date)
-  to sequester_editor;
--- Trigger functions run whoever fires them; the editor fires these.
-grant execute on function sequester.client_access_validate(), sequester.audit_change()
   to sequester_editor;
 
 -- The visibility views are owned by sequester_definer and read the list as that role.

