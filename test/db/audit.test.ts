@@ -105,4 +105,22 @@ describe("the audit trail", () => {
     };
     expect(await attempt(clinic.vip)).toEqual(await attempt(99_999_999));
   });
+
+  it("leaves no trace in the caller's transaction of a refused attempt", async () => {
+    const staff = await db.connectAs(clinic.roles.ordinary);
+    const traces = async (id: number) => {
+      await staff.query("begin");
+      await staff.query("savepoint attempt");
+      await failure(staff, "select sequester.open_chart($1)", [id]);
+      await staff.query("rollback to savepoint attempt");
+      const seen = await staff.query(
+        `select pg_current_xact_id_if_assigned() is not null as assigned,
+           (select n_tup_ins from pg_stat_xact_all_tables
+            where relid = 'sequester.audit_log'::regclass) as inserted`,
+      );
+      await staff.query("rollback");
+      return seen.rows[0];
+    };
+    expect(await traces(clinic.vip)).toEqual(await traces(99_999_999));
+  });
 });
