@@ -9,11 +9,60 @@
 -- neither. Both views are security barriers, so a function of the caller's own never
 -- runs on a row the view would have filtered out.
 
+-- Whether a record approves the role a statement acts for: as a listed staff member
+-- whose approval has not expired, or as a member, direct or indirect, of a listed user
+-- role. It runs as its owner because the caller may not read the list, so it learns the
+-- caller from calling_role(); p_role is the caller's current_user, and when the two
+-- differ (inside another owner's security definer function) it answers no. Asking it
+-- about any record tells a caller only which records approve them, and those are
+-- clients they may see anyway. It is a function, not a subquery in the view, so that
+-- planning a query against a protected table stays cheap.
+create function sequester.approves(p_client_access_id bigint, p_role name)
+returns boolean
+language plpgsql
+stable
+security definer
+parallel safe
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  caller regrole := sequester.calling_role();
+begin
+  if caller is null
+    or caller::oid is distinct from (select r.oid from pg_roles r where r.rolname = p_role) then
+    return false;
+  end if;
+  return exists (
+      select 1 from sequester.client_access_staff s
+      where s.client_access_id = p_client_access_id and s.staff = caller
+        and (s.expires_at is null or s.expires_at > now())
+    ) or exists (
+      select 1
+      from sequester.client_access_role ur
+      join pg_roles r on r.oid = ur.user_role::oid
+      where ur.client_access_id = p_client_access_id and pg_has_role(caller, r.oid, 'member')
+    );
+end;
+$$;
+
+-- Whether the current role bypasses row-level security (a superuser, or BYPASSRLS), so
+-- that open_chart agrees with what such a role can select.
+create function sequester.bypasses_rls() returns boolean
+language plpgsql
+stable
+parallel safe
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+  return exists (
+    select 1 from pg_roles r where r.rolname = current_user and (r.rolsuper or r.rolbypassrls)
+  );
+end;
+$$;
+
 -- The IDs whose charts the current role may open: every client for a role that bypasses
--- row-level security (so that open_chart agrees with what it can select); otherwise the
--- clients of the protected table with no record in force today, and those whose record
--- in force approves the role (as a listed staff member whose approval has not expired,
--- or as a member, direct or indirect, of a listed user role).
+-- row-level security; otherwise the clients of the protected table with no record in
+-- force today, and those whose record in force approves the role.
 create function sequester.define_chart_visible_view(p_clients regclass, p_key name)
 returns void
 language plpgsql
@@ -24,32 +73,15 @@ begin
     create or replace view sequester.chart_visible_client with (security_barrier) as
     select c.%1$I::bigint as client_id
     from %2$s c
-    where (
-      select r.rolsuper or r.rolbypassrls from pg_catalog.pg_roles r where r.rolname = current_user
-    )
-    or not exists (
-      select 1
-      from sequester.client_access a
-      where a.client_id = c.%1$I
-        and a.start_date <= sequester.today()
-        and (a.end_date is null or a.end_date > sequester.today())
-        and not exists (
-          select 1
-          from sequester.client_access_staff s
-          where s.client_access_id = a.id
-            and s.staff::oid = (
-              select r.oid from pg_catalog.pg_roles r where r.rolname = current_user
-            )
-            and (s.expires_at is null or s.expires_at > now())
-        )
-        and not exists (
-          select 1
-          from sequester.client_access_role ur
-          join pg_catalog.pg_roles r on r.oid = ur.user_role::oid
-          where ur.client_access_id = a.id
-            and pg_catalog.pg_has_role(current_user, r.oid, 'member')
-        )
-    )
+    where (select sequester.bypasses_rls())
+      or not exists (
+        select 1
+        from sequester.client_access a
+        where a.client_id = c.%1$I
+          and a.start_date <= sequester.today()
+          and (a.end_date is null or a.end_date > sequester.today())
+          and not sequester.approves(a.id, current_user)
+      )
   $view$, p_key, p_clients);
 
   -- The IDs the current role finds in a search: the above, or every client for a member
