@@ -22,6 +22,8 @@ export interface Command {
   /** True when the command writes data to stdout, so that its messages must not. */
   writesData?(values: Values): boolean;
   run(values: Values, positionals: string[], context: Context): Promise<number>;
+  /** Set for a command that hands all its arguments to a program of its own. */
+  delegated?(args: string[]): Promise<number>;
 }
 
 /** Options every command accepts. */

@@ -2,8 +2,10 @@
 // turns failures into a message, a hint and an exit code (0 done, 1 failed, 2 misused).
 import { createLogger, type Level } from "../lib/log.ts";
 import { type Command, type Context, parse } from "./command.ts";
+import { benchCommand, serveCommand } from "./delegate.ts";
 import { demoCommand } from "./demo.ts";
 import { describeError } from "./describe-error.ts";
+import { doctorCommand } from "./doctor.ts";
 import { exportCommand } from "./export.ts";
 import { importCommand } from "./import.ts";
 import { migrateCommand } from "./migrate.ts";
@@ -12,6 +14,9 @@ const commands: Command[] = [
   migrateCommand,
   importCommand,
   exportCommand,
+  doctorCommand,
+  serveCommand,
+  benchCommand,
   demoCommand,
 ];
 
@@ -57,6 +62,9 @@ export async function main(
   const args = argv.filter(
     (_arg, index) => index !== argv.indexOf(command.name),
   );
+  if (command.delegated) {
+    return command.delegated(args);
+  }
   try {
     const { values, positionals } = parse(command, args);
     if (values.help) {

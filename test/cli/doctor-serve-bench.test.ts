@@ -1,0 +1,66 @@
+// sequester doctor, serve and bench from the command line.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
+import { databaseUrl, sequester } from "./run.ts";
+
+let db: TestDatabase;
+
+beforeAll(async () => {
+  db = await createTestDatabase("cli_doctor");
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+describe("sequester doctor", () => {
+  it("exits 0 when nothing is wrong enough to be an error", async () => {
+    const run = await sequester(["doctor"], {
+      DATABASE_URL: databaseUrl(db.name),
+    });
+    expect(run.stdout).toMatch(/Found \d+ findings?, 0 of them errors\./);
+    expect(run.code).toBe(0);
+  });
+
+  it("exits 1 and prints the fix when a chart table is left unprotected", async () => {
+    const admin = await db.admin();
+    await admin.query(
+      "create table public.letters (id bigint primary key, client_id bigint references ehr.clients)",
+    );
+    const run = await sequester(["doctor"], {
+      DATABASE_URL: databaseUrl(db.name),
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(
+      "error: unprotected chart table: public.letters",
+    );
+    expect(run.stdout).toContain(
+      "fix: select sequester.protect_chart('public.letters', 'client_id');",
+    );
+  });
+
+  it("says what to do when the database cannot be reached", async () => {
+    const run = await sequester(["doctor"], {
+      DATABASE_URL: "postgres://postgres@127.0.0.1:1/nowhere",
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^error: /);
+  });
+});
+
+describe("sequester serve and bench", () => {
+  it("hand their arguments to the API server and the bench", async () => {
+    const serve = await sequester(["serve", "--help"]);
+    expect(serve.code).toBe(0);
+    expect(serve.stdout).toContain("node api/main.ts");
+    const bench = await sequester(["bench", "--help"]);
+    expect(bench.code).toBe(0);
+    expect(bench.stdout).toContain("--clients N");
+  });
+
+  it("are listed by sequester --help", async () => {
+    const run = await sequester(["--help"]);
+    for (const command of ["doctor", "serve", "bench"]) {
+      expect(run.stdout).toContain(command);
+    }
+  });
+});
