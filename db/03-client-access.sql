@@ -197,9 +197,13 @@ begin
   end if;
 
   if tg_table_name = 'client_access_role' then
-    select count(*) into holders
-    from pg_roles r
-    where r.oid <> approved and pg_has_role(r.oid, approved, 'member');
+    -- Walk the memberships down from the role, rather than ask every role of the cluster.
+    with recursive holder (member) as (
+      select m.member from pg_auth_members m where m.roleid = approved
+      union
+      select m.member from pg_auth_members m join holder h on m.roleid = h.member
+    )
+    select count(*) into holders from holder;
     raise notice 'user role % is held by % roles, who may now see this client',
       target.rolname, holders;
   end if;
