@@ -16,7 +16,8 @@ import {
 // Approvals, requests and the audit trail change only through the package's functions
 // (add_staff, request_access, ...), which say plainly what is wrong.
 const sequesterTables: Record<string, string> = {
-  // A record is ended (end_sequester), never deleted.
+  // A record is ended (end_sequester) or, before it has been in force for a day,
+  // cancelled (cancel_sequester), which says why it refuses; never deleted directly.
   client_access: "-delete",
   client_access_staff: "-insert -update -delete",
   client_access_role: "-insert -update -delete",
@@ -46,6 +47,7 @@ const sequesterFunctions: Record<string, string> = {
   add_user_role: "",
   remove_user_role: "",
   end_sequester: "",
+  cancel_sequester: "",
   request_access: "",
   decide_access_request: "",
   break_glass: "",

@@ -120,7 +120,8 @@ begin
   if new.end_date is not null and new.end_date <= new.start_date then
     raise exception 'the end date % is not after the start date %', new.end_date, new.start_date
       using errcode = 'check_violation',
-        hint = 'The sequester lifts on the end date; give a later end date, or none.';
+        hint = 'The sequester lifts on the end date; give a later end date, or none. '
+          || 'A record that should never be in force is cancelled: sequester.cancel_sequester.';
   end if;
 
   if tg_op = 'UPDATE' and new.client_id <> old.client_id then

@@ -111,9 +111,9 @@ begin
 end;
 $$;
 
--- Ends a sequester: the client is visible to everyone again from p_end_date on. A
--- record that starts today or later and is ended on or before its start never takes
--- effect, so it is cancelled (deleted; the audit trail keeps it).
+-- Ends a sequester: the client is visible to everyone again from p_end_date on. An end
+-- date on or before the start date is refused, as for any change to the record; a
+-- record that should never have been in force is cancelled with cancel_sequester.
 create function sequester.end_sequester(
   p_client_access_id bigint,
   p_end_date date default sequester.today()
@@ -132,11 +132,12 @@ begin
   end if;
 
   ended := sequester.existing_record(p_client_access_id);
-
-  if p_end_date <= ended.start_date and ended.start_date >= sequester.today() then
-    delete from sequester.client_access a where a.id = p_client_access_id;
-    ended.end_date := ended.start_date;
-    return ended;
+  if p_end_date <= ended.start_date then
+    raise exception 'Sequence ID % starts on %, so it cannot end on %',
+        p_client_access_id, ended.start_date, p_end_date
+      using errcode = 'check_violation',
+        hint = format('To lift a sequester that has not yet been in force for a whole day, '
+          || 'cancel it: select sequester.cancel_sequester(%s);', p_client_access_id);
   end if;
 
   update sequester.client_access a
@@ -144,6 +145,31 @@ begin
   where a.id = p_client_access_id
   returning * into ended;
   return ended;
+end;
+$$;
+
+-- Cancels a record that is not in force yet, or began today: it is deleted (its staff
+-- and user roles with it), and the audit trail keeps every row as it was. A record in
+-- force since an earlier day is ended instead, so that the list keeps its history.
+create function sequester.cancel_sequester(p_client_access_id bigint)
+returns sequester.client_access
+language plpgsql
+volatile
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  cancelled sequester.client_access;
+begin
+  cancelled := sequester.existing_record(p_client_access_id);
+  if cancelled.start_date < sequester.today() then
+    raise exception 'Sequence ID % has been in force since %, so it is ended, not cancelled',
+        p_client_access_id, cancelled.start_date
+      using errcode = 'object_not_in_prerequisite_state',
+        hint = format('Lift it with select sequester.end_sequester(%s);', p_client_access_id);
+  end if;
+
+  delete from sequester.client_access a where a.id = p_client_access_id;
+  return cancelled;
 end;
 $$;
 

@@ -38,7 +38,7 @@ grant execute on function sequester.resolve_role(text, text),
   sequester.existing_record(bigint),
   sequester.add_staff(bigint, text), sequester.remove_staff(bigint, text),
   sequester.add_user_role(bigint, text), sequester.remove_user_role(bigint, text),
-  sequester.end_sequester(bigint, date)
+  sequester.end_sequester(bigint, date), sequester.cancel_sequester(bigint)
   to sequester_editor;
 
 -- The visibility views are owned by sequester_definer and read the list as that role.

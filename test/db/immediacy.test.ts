@@ -85,7 +85,7 @@ describe("a change committed by an administrator", () => {
     expect(ended.rowCount).toBe(1);
     expect(await visibleClientIds(staff)).toEqual([clinic.plain]);
 
-    await editor.query("select sequester.end_sequester($1)", [
+    await editor.query("select sequester.cancel_sequester($1)", [
       clinic.sequenceId,
     ]);
     expect(await visibleClientIds(staff)).toEqual([clinic.vip, clinic.plain]);
