@@ -113,8 +113,14 @@ begin
 end
 $$;
 
--- The reference schema's search index. A host application creates the same on its own
--- name column (create index concurrently, on a busy table).
--- squawk-ignore require-concurrent-index-creation
-create index clients_search_name_trgm on ehr.clients
-  using gin (search_name sequester.name_trgm_ops);
+-- The reference schema's search index, when the reference schema is installed. A host
+-- application creates the same on its own name column (create index concurrently, on
+-- a busy table).
+do $$
+begin
+  if to_regclass('ehr.clients') is not null then
+    create index clients_search_name_trgm on ehr.clients
+      using gin (search_name sequester.name_trgm_ops);
+  end if;
+end
+$$;

@@ -212,9 +212,12 @@ begin
   if entry.kind = 'clients' and entry.parent is null and exists (
     select 1 from sequester.protected_table where kind = 'chart' and parent is null
   ) then
-    raise exception 'chart tables still depend on the clients table %', p_table
+    raise exception 'chart tables still depend on the clients table %: %', p_table,
+        (select string_agg(p.relid::text, ', ' order by p.relid::text)
+         from sequester.protected_table p where p.kind = 'chart' and p.parent is null)
       using errcode = 'dependent_objects_still_exist',
-        hint = 'Run sequester.unprotect on each chart table first (see sequester.protected_table).';
+        hint = 'Unprotect each of them first: select sequester.unprotect(relid) from '
+          || 'sequester.protected_table where kind = ''chart'' and parent is null;';
   end if;
 
   -- Forget the table first: the ALTER TABLEs below fire the event trigger that protects

@@ -129,6 +129,8 @@ create function sequester.attach_clients_policies(p_table regclass, p_id_column 
 returns void
 language plpgsql
 set search_path = pg_catalog, pg_temp
+-- "drop policy if exists" would otherwise say, on every first call, that it skipped.
+set client_min_messages = warning
 as $$
 begin
   execute format('drop policy if exists %I on %s',

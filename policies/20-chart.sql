@@ -6,6 +6,8 @@ create function sequester.attach_chart_policies(p_table regclass, p_client_colum
 returns void
 language plpgsql
 set search_path = pg_catalog, pg_temp
+-- "drop policy if exists" would otherwise say, on every first call, that it skipped.
+set client_min_messages = warning
 as $$
 begin
   execute format('drop policy if exists %I on %s',
@@ -31,6 +33,8 @@ returns void
 language plpgsql
 set search_path = pg_catalog, pg_temp
 as $$
+declare
+  referenced regclass;
 begin
   perform sequester.check_protectable(p_table, p_client_column, array['int2', 'int4', 'int8']);
 
@@ -46,6 +50,27 @@ begin
     raise exception '% is the protected clients table', p_table
       using errcode = 'invalid_parameter_value',
         hint = 'A clients table is protected with protect_clients, not protect_chart.';
+  end if;
+
+  -- A chart keyed to another table's IDs would be filtered by the wrong clients.
+  select c.confrelid into referenced
+  from pg_constraint c
+  join pg_attribute a on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
+  where c.conrelid = p_table and c.contype = 'f' and array_length(c.conkey, 1) = 1
+    and a.attname = p_client_column
+    and c.confrelid <> (
+      select p.relid from sequester.protected_table p
+      where p.kind = 'clients' and p.parent is null
+    )
+  limit 1;
+  if referenced is not null then
+    raise exception 'column % of % references %, not the protected clients table %',
+        p_client_column, p_table, referenced,
+        (select p.relid from sequester.protected_table p
+         where p.kind = 'clients' and p.parent is null)
+      using errcode = 'invalid_foreign_key',
+        hint = format('Protect %s with sequester.protect_clients first (one clients table '
+          || 'per database; the README says how to remove the reference schema).', referenced);
   end if;
 
   perform sequester.register_protected(p_table, 'chart', p_client_column);

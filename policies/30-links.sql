@@ -7,6 +7,8 @@ create function sequester.protect_link(p_table regclass, p_column name)
 returns void
 language plpgsql
 set search_path = pg_catalog, pg_temp
+-- "drop policy if exists" would otherwise say, on every first call, that it skipped.
+set client_min_messages = warning
 as $$
 declare
   source sequester.protected_table;

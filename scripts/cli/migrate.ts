@@ -9,7 +9,7 @@ const usageHint = "Run `sequester migrate --help` for the actions it takes.";
 export const migrateCommand: Command = {
   name: "migrate",
   summary: "apply, revert or list the database migrations",
-  help: `Usage: sequester migrate up [--count N]
+  help: `Usage: sequester migrate up [--count N] [--without-reference-schema]
        sequester migrate down [--count N|all]
        sequester migrate status
 
@@ -18,9 +18,14 @@ export const migrateCommand: Command = {
   status   list the migrations and when each was applied
 
 Options:
-  --count N|all   how many migrations to apply or revert
+  --count N|all                 how many migrations to apply or revert
+  --without-reference-schema    leave out the reference clinical schema ehr: for a
+                                deployment that protects its own tables
 ${commonHelp}`,
-  options: { count: { type: "string" } },
+  options: {
+    count: { type: "string" },
+    "without-reference-schema": { type: "boolean" },
+  },
 
   async run(values, positionals, { log }) {
     const [action, ...extra] = positionals;
@@ -54,6 +59,7 @@ ${commonHelp}`,
     const ran = await migrate(config, {
       direction: action,
       count,
+      referenceSchema: !values["without-reference-schema"],
       log: (message) => log.debug(message),
     });
 

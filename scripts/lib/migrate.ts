@@ -15,14 +15,19 @@ export type Direction = "up" | "down";
 export interface MigrateOptions {
   direction: Direction;
   count?: number;
+  /** false: leave out the reference ehr schema (a deployment with its own tables). */
+  referenceSchema?: boolean;
   log?: (message: string) => void;
 }
 
 export async function migrate(
   config: pg.ClientConfig,
-  { direction, count, log = () => {} }: MigrateOptions,
+  { direction, count, referenceSchema = true, log = () => {} }: MigrateOptions,
 ): Promise<string[]> {
   return withClient(config, async (dbClient) => {
+    if (!referenceSchema) {
+      await dbClient.query("set sequester.reference_schema = 'off'");
+    }
     const ran = await runner({
       dbClient,
       dir: migrationsDir,
