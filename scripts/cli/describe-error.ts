@@ -60,11 +60,18 @@ export function describeError(error: unknown, verbose: boolean): Described {
         : pgError.code.startsWith("E")
           ? `could not connect to PostgreSQL: ${pgError.message}`
           : pgError.message;
+    const noUser = pgError.message.includes(
+      "no PostgreSQL user name specified",
+    );
     return {
       message,
       details: verbose && pgError.detail ? [pgError.detail] : [],
       hint:
         pgError.hint ??
+        (noUser
+          ? "Nothing names the user to connect as: set DATABASE_URL " +
+            "(postgres://USER@HOST/DATABASE) or PGUSER."
+          : undefined) ??
         byCode[pgError.code] ??
         "Rerun with --verbose for more detail.",
       exitCode: 1,

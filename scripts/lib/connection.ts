@@ -1,11 +1,20 @@
 // Which server and database to use: DATABASE_URL when set, else the usual PG*
 // variables that libpq and the pg driver read themselves.
 import pg from "pg";
+import { UsageError } from "./errors.ts";
 
 export function connectionString(database?: string): string | undefined {
   const url = process.env.DATABASE_URL;
   if (!url) {
     return undefined;
+  }
+  // A malformed URL would otherwise be half-parsed by the driver into a host name to
+  // look up, and fail far from the mistake.
+  if (!/^postgres(ql)?:\/\/[^/]/.test(url) || !URL.canParse(url)) {
+    throw new UsageError(
+      "DATABASE_URL is not a PostgreSQL connection URL",
+      "Write it as postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE.",
+    );
   }
   if (!database) {
     return url;

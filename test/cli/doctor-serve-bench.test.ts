@@ -38,6 +38,19 @@ describe("sequester doctor", () => {
     );
   });
 
+  it("says how to write DATABASE_URL when it is malformed", async () => {
+    const run = await sequester(["doctor"], {
+      DATABASE_URL: "postgress//127.0.0.1",
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      "error: DATABASE_URL is not a PostgreSQL connection URL",
+    );
+    expect(run.stderr).toContain(
+      "postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE",
+    );
+  });
+
   it("says what to do when the database cannot be reached", async () => {
     const run = await sequester(["doctor"], {
       DATABASE_URL: "postgres://postgres@127.0.0.1:1/nowhere",
