@@ -3,44 +3,16 @@
 // export: members of sequester_editor.
 import { createWriteStream } from "node:fs";
 import type pg from "pg";
+import { clientAccessCsvLines } from "../lib/client-access-csv.ts";
 import { clientConfig, withClient } from "../lib/connection.ts";
-import { csvLine } from "../lib/csv-write.ts";
 import { ToolError, UsageError } from "../lib/errors.ts";
 import { type Command, commonHelp } from "./command.ts";
-
-const columns = [
-  "Sequence ID",
-  "Client ID",
-  "Client Name",
-  "Start Date",
-  "End Date",
-  "In Force",
-  "Comments",
-  "Approved Staff",
-  "Approved User Roles",
-  "Created By",
-  "Created At",
-  "Updated By",
-  "Updated At",
-];
-
-// The rows come from the package's own export function, the one the API's Export button
-// calls, so that both exports say the same; times are written in UTC.
-const listQuery = `
-  select e.sequence_id::text, e.client_id::text, e.start_date::text, e.end_date::text,
-    case when e.in_force then 'yes' else 'no' end, e.comments,
-    e.approved_staff, e.approved_user_roles,
-    e.created_by, to_char(e.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-    e.updated_by, to_char(e.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
-  from sequester.export_client_access() e`;
 
 export async function exportClientAccessList(
   client: pg.Client,
 ): Promise<string[]> {
-  let rows: string[][];
   try {
-    const result = await client.query({ text: listQuery, rowMode: "array" });
-    rows = result.rows;
+    return await clientAccessCsvLines(client);
   } catch (error) {
     if ((error as { code?: string }).code === "42501") {
       const { rows: me } = await client.query("select current_user as role");
@@ -48,38 +20,6 @@ export async function exportClientAccessList(
         `the role ${me[0].role} may not export the Client Access List`,
         "Connect as a member of sequester_editor (DATABASE_URL or PGUSER).",
       );
-    }
-    throw error;
-  }
-
-  const names = new Map<string, string>();
-  for (const clientId of new Set(rows.map((row) => row[1]))) {
-    names.set(clientId, await clientName(client, clientId));
-  }
-  return [
-    csvLine(columns),
-    ...rows.map((row) =>
-      csvLine([row[0], row[1], names.get(row[1]) ?? "", ...row.slice(2)]),
-    ),
-  ];
-}
-
-// Names come from confirm_client, which shows a viewer the name of any client on the
-// list, sequestered or not, and nothing else about them.
-// Limitation: one query per client on the list; lists run to hundreds, not millions.
-async function clientName(
-  client: pg.Client,
-  clientId: string,
-): Promise<string> {
-  try {
-    const result = await client.query(
-      "select display_name from sequester.confirm_client($1::bigint)",
-      [clientId],
-    );
-    return result.rows[0]?.display_name ?? "";
-  } catch (error) {
-    if ((error as { code?: string }).code === "P0002") {
-      return "(client no longer exists)";
     }
     throw error;
   }
