@@ -175,6 +175,9 @@ $$;
 
 -- Searches for the Staff Names and Role fields: roles whose name or description
 -- (comment on role) contains the text. Role names are no secret in PostgreSQL.
+-- Limitation: roles belong to the whole cluster, so a cluster that serves several
+-- databases lists the staff of all of them; give each database's staff a name prefix
+-- (the importer's --role-prefix) and search with it.
 create function sequester.search_staff(p_text text)
 returns table (role_name name, display_name text)
 language sql
