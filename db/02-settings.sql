@@ -16,11 +16,17 @@ language plpgsql
 set search_path = pg_catalog, pg_temp
 as $$
 begin
-  if not exists (select 1 from pg_timezone_names where name = new.time_zone)
-    and not exists (select 1 from pg_timezone_abbrevs where abbrev = new.time_zone) then
+  -- Only Area/Location names (and UTC): AT TIME ZONE reads a name through the session's
+  -- timezone_abbreviations first, which any session may change, and with it "today";
+  -- tz database names such as EST or CET are abbreviations too, so they are refused.
+  if not (new.time_zone = 'UTC' or (
+    strpos(new.time_zone, '/') > 0
+    and exists (select 1 from pg_timezone_names where name = new.time_zone)
+  )) then
     raise exception 'unknown time zone "%"', new.time_zone
       using errcode = 'invalid_parameter_value',
-        hint = 'Use a name from pg_timezone_names, such as America/Los_Angeles.';
+        hint = 'Use UTC or an Area/Location name from pg_timezone_names, such as '
+          || 'America/Los_Angeles; abbreviations such as EST are not accepted.';
   end if;
   new.updated_at := now();
   return new;
@@ -31,15 +37,17 @@ create trigger settings_check_time_zone
   before insert or update on sequester.settings
   for each row execute function sequester.settings_check_time_zone();
 
--- The date in the organization's time zone at the start of the transaction.
+-- The date in the organization's time zone when the current statement began (not the
+-- transaction: a transaction held open across midnight must not keep yesterday's list).
 -- Stable within a statement. A SQL-standard body is parsed once, here, so a session's
--- search_path cannot swap now() for a function of its own; the planner can still inline it.
+-- search_path cannot swap the clock for a function of its own; the planner can still
+-- inline it.
 create function sequester.today() returns date
 language sql
 stable
 parallel safe
 begin atomic
-  select (now() at time zone s.time_zone)::date from sequester.settings s;
+  select (statement_timestamp() at time zone s.time_zone)::date from sequester.settings s;
 end;
 
 grant select on sequester.settings to public;

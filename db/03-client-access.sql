@@ -190,6 +190,11 @@ declare
   holders bigint;
 begin
   select * into target from pg_roles r where r.oid = approved;
+  if not found then
+    raise exception 'role with OID % does not exist', approved
+      using errcode = 'undefined_object',
+        hint = 'Approve a role by name with sequester.add_staff or sequester.add_user_role.';
+  end if;
   if target.rolname ~ '^(pg_|sequester_)' or target.rolsuper or target.rolbypassrls then
     raise exception 'role % cannot be approved for a client', target.rolname
       using errcode = 'invalid_parameter_value',

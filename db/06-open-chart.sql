@@ -29,7 +29,7 @@ begin
   approved := exists (
       select 1 from sequester.client_access_staff s
       where s.client_access_id = in_force.id and s.staff = caller
-        and (s.expires_at is null or s.expires_at > now())
+        and (s.expires_at is null or s.expires_at > statement_timestamp())
     ) or exists (
       select 1
       from sequester.client_access_role ur

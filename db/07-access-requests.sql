@@ -16,9 +16,13 @@ begin atomic
   end;
 end;
 
+-- The requester is kept by role OID, like every approval: a role dropped and made
+-- again under the same name is another person, and gets neither the request's
+-- approval nor a sight of it. requested_by keeps the name for the screen.
 create table sequester.access_request (
   id bigint generated always as identity primary key,
   client_id bigint not null,
+  requester regrole not null default to_regrole(quote_ident(current_user)),
   requested_by name not null default current_user,
   reason text not null,
   requested_at timestamptz not null default now(),
@@ -40,7 +44,8 @@ alter table sequester.access_request enable row level security;
 create policy "staff file requests for locked charts in their own name"
   on sequester.access_request for insert
   with check (
-    requested_by = current_user
+    requester = to_regrole(quote_ident(current_user))
+    and requested_by = current_user
     and status = 'pending'
     and exists (
       select 1 from sequester.search_visible_client v
@@ -54,7 +59,7 @@ create policy "staff file requests for locked charts in their own name"
 
 create policy "staff see their own requests"
   on sequester.access_request for select
-  using (requested_by = current_user);
+  using (requester = to_regrole(quote_ident(current_user)));
 
 create policy "administrators and auditors see every request"
   on sequester.access_request for select to sequester_viewer, sequester_auditor
@@ -154,6 +159,12 @@ begin
         hint = 'Give a later date, or none for as long as the sequester lasts.';
   end if;
 
+  if p_approve and not exists (select 1 from pg_roles r where r.oid = request.requester) then
+    raise exception 'the role that filed access request % no longer exists', p_request_id
+      using errcode = 'undefined_object',
+        hint = 'Deny the request; a role made since under the same name is another person.';
+  end if;
+
   if p_approve then
     select * into in_force
     from sequester.client_access a
@@ -172,7 +183,7 @@ begin
     insert into sequester.client_access_staff (client_access_id, staff, expires_at, reason)
     values (
       in_force.id,
-      sequester.resolve_role(request.requested_by, 'staff member'),
+      request.requester,
       p_until::timestamp at time zone zone,
       format('access request %s: %s', request.id, request.reason)
     )
@@ -208,7 +219,7 @@ as $$
 declare
   caller regrole := sequester.calling_role();
   in_force sequester.client_access;
-  until timestamptz := now() + make_interval(
+  until timestamptz := statement_timestamp() + make_interval(
     mins => (select s.break_glass_minutes from sequester.settings s)::integer);
   audit_id bigint;
 begin

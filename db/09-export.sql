@@ -33,7 +33,7 @@ begin atomic
       from sequester.client_access_staff s
       cross join sequester.settings st
       where s.client_access_id = a.id
-        and (s.expires_at is null or s.expires_at > now())
+        and (s.expires_at is null or s.expires_at > statement_timestamp())
     ), ''),
     coalesce((
       select string_agg(r.user_role::text, '; ' order by r.user_role::text)

@@ -35,7 +35,7 @@ begin
   return exists (
       select 1 from sequester.client_access_staff s
       where s.client_access_id = p_client_access_id and s.staff = caller
-        and (s.expires_at is null or s.expires_at > now())
+        and (s.expires_at is null or s.expires_at > statement_timestamp())
     ) or exists (
       select 1
       from sequester.client_access_role ur

@@ -19,6 +19,7 @@ as $$
     union all select * from sequester.doctor_record_of_missing_client()
     union all select * from sequester.doctor_unguarded_link
     union all select * from sequester.doctor_unprotected_partition
+    union all select * from sequester.doctor_statistics_readable
   ) findings
   order by array_position(array['error', 'warning', 'notice'], findings.severity),
     findings.finding, findings.object

@@ -16,6 +16,13 @@ export function checkRolePrefix(prefix: string): string {
       "Use up to 40 lowercase letters, digits and underscores, starting with a letter.",
     );
   }
+  // Staff roles must not pass for the package's roles or PostgreSQL's own.
+  if (/^(sequester_|pg_)/.test(prefix)) {
+    throw new ToolError(
+      `the role prefix "${prefix}" is reserved`,
+      "Staff roles may not start with sequester_ or pg_; choose another prefix.",
+    );
+  }
   return prefix;
 }
 

@@ -139,6 +139,15 @@ describe("migrate", () => {
 });
 
 describe("import and export", () => {
+  it("refuses a role prefix that would pass for the package's roles", async () => {
+    const run = await sequester(
+      ["import", "synthea", dir, "--role-prefix", "sequester_"],
+      { DATABASE_URL: url },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('the role prefix "sequester_" is reserved');
+  });
+
   it("imports the export with one past-tense line per file, then adds nothing", async () => {
     const env = { DATABASE_URL: url };
     const first = await sequester(

@@ -103,4 +103,67 @@ describe("an access request", () => {
     );
     expect(still.rows[0].status).toBe("pending");
   });
+
+  it("filed by a role that was dropped is not approved for a new role of that name", async () => {
+    const admin = await db.admin();
+    const requester = await db.createRole("requester");
+    await admin.query(
+      `grant ehr_user, sequester_locked_search to ${requester}`,
+    );
+    const asRequester = await db.connectAs(requester);
+    const filed = await asRequester.query(
+      "select id from sequester.request_access($1, 'night shift')",
+      [clinic.vip],
+    );
+    await asRequester.end();
+    await admin.query(`drop role ${requester}`);
+    await admin.query(
+      `create role ${requester} login in role ehr_user, sequester_locked_search`,
+    );
+
+    const impostor = await db.connectAs(requester);
+    const seen = await impostor.query(
+      "select count(*)::int as n from sequester.access_request",
+    );
+    expect(seen.rows[0].n).toBe(0);
+
+    const editor = await db.connectAs(clinic.roles.editor);
+    const refused = await failure(
+      editor,
+      "select sequester.decide_access_request($1, true)",
+      [filed.rows[0].id],
+    );
+    expect(refused.code).toBe("42704");
+    expect(await noteCount(impostor, clinic.vip)).toBe(0);
+  });
+});
+
+describe("an approval by role OID", () => {
+  it("is refused when no role has that OID", async () => {
+    const editor = await db.connectAs(clinic.roles.editor);
+    const refused = await failure(
+      editor,
+      `insert into sequester.client_access_staff (client_access_id, staff)
+       values ($1, '4000000000'::regrole)`,
+      [clinic.sequenceId],
+    );
+    expect(refused.code).toBe("42704");
+  });
+
+  it("that expires ends on the next statement, inside an open transaction too", async () => {
+    const admin = await db.admin();
+    const short = await db.createRole("short");
+    await admin.query(`grant ehr_user to ${short}`);
+    await admin.query(
+      `insert into sequester.client_access_staff (client_access_id, staff, expires_at)
+       values ($1, $2::regrole, clock_timestamp() + interval '1 second')`,
+      [clinic.sequenceId, short],
+    );
+    const staff = await db.connectAs(short);
+    await staff.query("begin");
+    expect(await noteCount(staff, clinic.vip)).toBe(2);
+    await staff.query("select pg_sleep(1.2)");
+    expect(await noteCount(staff, clinic.vip)).toBe(0);
+    await staff.query("rollback");
+  });
 });

@@ -113,10 +113,9 @@ describe("the audit trail", () => {
       await staff.query("savepoint attempt");
       await failure(staff, "select sequester.open_chart($1)", [id]);
       await staff.query("rollback to savepoint attempt");
+      // The statistics views that would count the insert are closed to staff (test/attack).
       const seen = await staff.query(
-        `select pg_current_xact_id_if_assigned() is not null as assigned,
-           (select n_tup_ins from pg_stat_xact_all_tables
-            where relid = 'sequester.audit_log'::regclass) as inserted`,
+        "select pg_current_xact_id_if_assigned() is not null as assigned",
       );
       await staff.query("rollback");
       return seen.rows[0];
