@@ -45,8 +45,9 @@ ${commonHelp}`,
       stdout.write(`  ${item.detail}\n  fix: ${item.fix}\n`);
     }
     const errors = findings.filter((item) => item.severity === "error").length;
+    const plural = findings.length === 1 ? "" : "s";
     log.info(
-      `Found ${findings.length} finding${findings.length === 1 ? "" : "s"}, ${errors} of them errors.`,
+      `Found ${findings.length} finding${plural}, ${errors} of them errors.`,
     );
     return errors > 0 ? 1 : 0;
   },

@@ -392,7 +392,7 @@ describe("session settings", () => {
 });
 
 describe("statement_timeout and locks", () => {
-  it("a row lock an administrator holds on the hidden client does not make staff wait", async () => {
+  it("an administrator's row lock on the hidden client makes no staff wait", async () => {
     const admin = await db.admin();
     await admin.query("begin");
     await admin.query("select 1 from ehr.clients where id = $1 for update", [

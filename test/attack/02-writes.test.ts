@@ -51,11 +51,12 @@ async function expectSameWrite(sql: string, client = staff) {
 }
 
 describe("writes as probes", () => {
-  it("inserting a chart row for the hidden client is refused exactly as for a missing one", async () => {
+  it("a chart row for the hidden client is refused as for a missing one", async () => {
     for (const sql of [
       "insert into ehr.progress_notes (client_id, note) values (:id, 'probe')",
       "insert into ehr.encounters (client_id, started_at) values (:id, now())",
-      "insert into ehr.conditions (client_id, description, onset_date) values (:id, 'x', current_date)",
+      "insert into ehr.conditions (client_id, description, " +
+        "onset_date) values (:id, 'x', current_date)",
       "insert into ehr.medications (client_id, description, started_at) values (:id, 'x', now())",
     ]) {
       const outcome = await expectSameWrite(sql);
@@ -76,7 +77,7 @@ describe("writes as probes", () => {
     );
   });
 
-  it("choosing a client's ID on insert is refused, so the primary key answers nothing", async () => {
+  it("choosing a client's ID is refused, so the primary key answers nothing", async () => {
     const outcome = await expectSameWrite(
       `insert into ehr.clients (id, first_name, last_name, birth_date)
        values (:id, 'Probe', 'Probe', '2000-01-01')`,
@@ -89,7 +90,7 @@ describe("writes as probes", () => {
     );
   });
 
-  it("documents: a unique index answers for hidden rows to a role that may choose the key", async () => {
+  it("documents: a unique index answers for hidden rows when keys are chosen", async () => {
     // PostgreSQL checks unique indexes against every row, policies or not. The reference
     // schema grants insert on ehr.clients without id for this reason (SECURITY.md).
     const picker = await db.createRole("key_picker");
@@ -113,7 +114,7 @@ describe("writes as probes", () => {
     expect(missing.error).toBeUndefined();
   });
 
-  it("a foreign key to a chart table does not tell a hidden encounter from a missing one", async () => {
+  it("a foreign key does not tell a hidden encounter from a missing one", async () => {
     // progress_notes.encounter_id references ehr.encounters; referential checks see
     // every row. Naming the hidden client's encounter must fail like a missing one.
     const probe = (encounter: number) =>
@@ -134,7 +135,7 @@ describe("writes as probes", () => {
     );
   });
 
-  it("moving a visible chart row into the hidden client's chart is refused as for a missing one", async () => {
+  it("moving a chart row to the hidden client is refused as for a missing one", async () => {
     const outcome = await expectSameWrite(
       `update ehr.encounters set client_id = :id where client_id = ${clinic.visible}`,
     );
@@ -176,7 +177,7 @@ describe("writes as probes", () => {
 });
 
 describe("the audit trail", () => {
-  it("a trigger of the staff member's own cannot write forged rows into the audit trail", async () => {
+  it("a trigger of the staff member's own cannot forge audit rows", async () => {
     // The audit policy admits rows written at trigger depth > 0; any role may make a
     // temporary table with a trigger of its own.
     await staff.query(`
@@ -230,7 +231,8 @@ describe("privilege escalation", () => {
     ["deletes a record", "delete from sequester.client_access"],
     [
       "adds itself as approved staff",
-      "insert into sequester.client_access_staff (client_access_id, staff) values (1, current_user::regrole)",
+      "insert into sequester.client_access_staff " +
+        "(client_access_id, staff) values (1, current_user::regrole)",
     ],
     ["removes approvals", "delete from sequester.client_access_staff"],
     ["calls add_staff", "select sequester.add_staff(1, current_user)"],
@@ -264,11 +266,13 @@ describe("privilege escalation", () => {
     ["removes FORCE", "alter table ehr.clients no force row level security"],
     [
       "adds a trigger to a protected table",
-      "create trigger t after insert on ehr.clients for each row execute function sequester.audit_change()",
+      "create trigger t after insert on ehr.clients for each row " +
+        "execute function sequester.audit_change()",
     ],
     [
       "replaces a visibility view",
-      "create or replace view sequester.chart_visible_client as select id as client_id from ehr.clients",
+      "create or replace view sequester.chart_visible_client as " +
+        "select id as client_id from ehr.clients",
     ],
     [
       "creates a function in the package schema",
@@ -287,7 +291,8 @@ describe("privilege escalation", () => {
     ],
     [
       "files a request already approved",
-      "insert into sequester.access_request (client_id, reason, status) values (1, 'x', 'approved')",
+      "insert into sequester.access_request (client_id, " +
+        "reason, status) values (1, 'x', 'approved')",
     ],
     ["sets session authorization", "set session authorization postgres"],
     [

@@ -164,7 +164,7 @@ describe("every package function an ordinary staff member may execute", () => {
     }
   });
 
-  it("the locked-search member gets the same answer from every function for a hidden client as for another locked one", async () => {
+  it("the locked-search member gets the same answers for two locked clients", async () => {
     // To a locked-search member both sequestered clients are listed but locked; a
     // function that told them apart would reveal who is approved for which.
     const locked = await db.connectAs(clinic.roles.lockedSearch);
@@ -221,7 +221,7 @@ describe("every relation an ordinary staff member may read", () => {
     return result.rows;
   }
 
-  it("includes the package's public views and the reference schema (the enumeration works)", async () => {
+  it("includes the public views and the reference schema (enumeration works)", async () => {
     const relations = (await readableColumns(staff)).map((r) => r.relation);
     expect(relations).toContain("sequester.chart_visible_client");
     expect(relations).toContain("ehr.clients");
@@ -239,7 +239,7 @@ describe("every relation an ordinary staff member may read", () => {
     }
   });
 
-  it("answers a search by every integer column the same for the hidden and the missing ID", async () => {
+  it("answers a search by any integer column alike for hidden and missing", async () => {
     const leaks: string[] = [];
     for (const { relation, columns } of await readableColumns(staff)) {
       for (const column of columns) {

@@ -27,14 +27,16 @@ afterAll(async () => {
 async function seen(client: pg.Client, statement: string): Promise<number> {
   const result = await client.query({
     name: statement,
-    text: "select (select count(*) from ehr.clients where id = $1) + (select count(*) from ehr.progress_notes where client_id = $1) as n",
+    text:
+      "select (select count(*) from ehr.clients where id = $1) + (select " +
+      "count(*) from ehr.progress_notes where client_id = $1) as n",
     values: [clinic.hidden],
   });
   return Number(result.rows[0].n);
 }
 
 describe("switching roles inside one session", () => {
-  it("an approved crisis-team member who SETs ROLE to ehr_user sees the client no longer", async () => {
+  it("a crisis-team member who sets role ehr_user no longer sees the client", async () => {
     const member = await db.connectAs(clinic.roles.crisisMember);
     expect(await seen(member, "s1")).toBe(2);
     await member.query("set role ehr_user");
@@ -135,7 +137,7 @@ describe("switching roles inside one session", () => {
     expect(fetched.rowCount).toBe(0);
   });
 
-  it("an ordinary staff member cannot SET ROLE or SET SESSION AUTHORIZATION to an approved one", async () => {
+  it("ordinary staff cannot SET ROLE or SESSION AUTHORIZATION to approved", async () => {
     const staff = await db.connectAs(clinic.roles.ordinary);
     for (const sql of [
       `set role ${clinic.roles.approved}`,

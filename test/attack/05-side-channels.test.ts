@@ -53,7 +53,7 @@ async function listen(
 }
 
 describe("messages the session asks for", () => {
-  it("open_chart sends no LOG or DEBUG message that tells a hidden client from a missing one", async () => {
+  it("open_chart sends no LOG or DEBUG that tells hidden from missing", async () => {
     // client_min_messages is a setting any session may change; at 'log' or 'debug5' the
     // server sends the session every RAISE LOG of the functions it calls.
     for (const level of ["log", "debug5"]) {

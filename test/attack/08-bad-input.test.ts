@@ -57,7 +57,7 @@ const badDates = [
 ];
 
 describe("records with NULLs and dates at the edges", () => {
-  it("every NULL a record may not hold is refused with a SQLSTATE, and nothing changes", async () => {
+  it("every forbidden NULL is refused with a SQLSTATE, and nothing changes", async () => {
     const before = await listSnapshot();
     for (const [sql, values] of [
       [
@@ -69,7 +69,8 @@ describe("records with NULLs and dates at the edges", () => {
         [clinic.visible, null],
       ],
       [
-        "insert into sequester.client_access (client_id, start_date, comments) values ($1, current_date, $2)",
+        "insert into sequester.client_access (client_id, " +
+          "start_date, comments) values ($1, current_date, $2)",
         [clinic.visible, null],
       ],
       ["select sequester.add_staff($1, $2)", [null, clinic.roles.ordinary]],
@@ -122,7 +123,7 @@ describe("records with NULLs and dates at the edges", () => {
     });
   }
 
-  it("an open-ended record from -infinity hides the client; one ending at +infinity too", async () => {
+  it("a record from -infinity hides the client; one ending at +infinity too", async () => {
     const admin = await db.admin();
     const { rows } = await admin.query(
       `insert into ehr.clients (first_name, last_name, birth_date)

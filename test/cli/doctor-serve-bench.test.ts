@@ -24,7 +24,8 @@ describe("sequester doctor", () => {
   it("exits 1 and prints the fix when a chart table is left unprotected", async () => {
     const admin = await db.admin();
     await admin.query(
-      "create table public.letters (id bigint primary key, client_id bigint references ehr.clients)",
+      "create table public.letters (id bigint primary key, " +
+        "client_id bigint references ehr.clients)",
     );
     const run = await sequester(["doctor"], {
       DATABASE_URL: databaseUrl(db.name),

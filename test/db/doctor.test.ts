@@ -42,7 +42,7 @@ async function applyFixes(rows: Finding[]): Promise<void> {
 }
 
 describe("sequester.doctor()", () => {
-  it("finds a chart table that references clients but is unprotected, and protects it", async () => {
+  it("finds an unprotected table that references clients, and protects it", async () => {
     await admin.query(`
       create table public.diary (id bigint primary key, owner bigint references ehr.clients);
       grant select on public.diary to ehr_user;
@@ -108,7 +108,8 @@ describe("sequester.doctor()", () => {
   it("finds a link between charts that skips the link rule, and adds the rule", async () => {
     await admin.query(`
       create table public.followups (
-        id bigint primary key, client_id bigint not null, encounter_id bigint references ehr.encounters
+        id bigint primary key, client_id bigint not null,
+        encounter_id bigint references ehr.encounters
       );
       select sequester.protect_chart('public.followups', 'client_id');
     `);

@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 describe("a change committed by an administrator", () => {
-  it("hides the client from a staff session that stays open when its approval is removed", async () => {
+  it("hides the client from an open staff session when its approval goes", async () => {
     const staff = await db.connectAs(clinic.roles.approved);
     const editor = await db.connectAs(clinic.roles.editor);
     expect(await noteCount(staff, clinic.vip)).toBe(2);

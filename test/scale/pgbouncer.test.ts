@@ -105,7 +105,7 @@ describe("behind PgBouncer in transaction mode", () => {
     }
   });
 
-  it("leaves statements outside a transaction to the authenticator, who reads nothing", async () => {
+  it("runs statements outside a transaction as the authenticator: nothing read", async () => {
     const client = await pooled();
     await actingAs(client, clinic.roles.approved, async () => {});
     const who = await client.query("select current_user as role");
