@@ -15,12 +15,8 @@ begin
   execute format($p$
     create policy "sequestered charts are hidden from unapproved staff" on %1$s
       as restrictive for all
-      using (exists (
-        select 1 from sequester.chart_visible_client v where v.client_id = %1$s.%2$I
-      ))
-      with check (exists (
-        select 1 from sequester.chart_visible_client v where v.client_id = %1$s.%2$I
-      ))
+      using (sequester.sees_chart(%1$s.%2$I))
+      with check (sequester.sees_chart(%1$s.%2$I))
   $p$, p_table, p_client_column);
 end;
 $$;

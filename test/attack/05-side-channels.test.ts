@@ -166,6 +166,8 @@ describe("documents: what PostgreSQL reveals by design", () => {
     // "Rows Removed by Filter" counts the hidden row the policy filtered out, and the
     // policy's subplan runs only when the index found a row. SECURITY.md: give staff
     // no SQL prompt, or accept that existence of an ID can be probed this way.
+    // On a table this small the planner would scan it whole; a real one is read by index.
+    await staff.query("set enable_seqscan = off");
     const plan = async (id: number) =>
       (
         await staff.query(
@@ -177,6 +179,27 @@ describe("documents: what PostgreSQL reveals by design", () => {
         .join("\n");
     expect(await plan(clinic.hidden)).toContain("Rows Removed by Filter: 1");
     expect(await plan(clinic.missing)).not.toContain("Rows Removed by Filter");
+    await staff.query("reset enable_seqscan");
+  });
+
+  it("EXPLAIN ANALYZE cannot test a guess about a hidden row's unindexed column", async () => {
+    // The policy's test is declared cheaper than any operator, so it removes the hidden
+    // row before the guess runs: the plan reads the same whether the guess is true.
+    await staff.query("set enable_seqscan = off");
+    const plan = async (guess: string) =>
+      (
+        await staff.query(
+          `explain (analyze, costs off, timing off, summary off)
+           select * from ehr.clients where id = ${clinic.hidden} and ssn < '${guess}'`,
+        )
+      ).rows
+        .map((row) => String(row["QUERY PLAN"]).replace(/'[^']*'/, "'?'"))
+        .join("\n");
+    const beyond = await plan("999-11-3000");
+    const before = await plan("999-11-1000");
+    await staff.query("reset enable_seqscan");
+    expect(beyond).toEqual(before);
+    expect(beyond).toMatch(/sees_chart\(id\)\) AND \(ssn </);
   });
 
   it("documents: pg_class.reltuples and EXPLAIN estimates count hidden rows", async () => {
