@@ -52,8 +52,9 @@ immutable
 strict
 parallel safe
 leakproof
--- Below 10: the planner runs a cheap leakproof condition before the policy's own test,
--- so the policy is checked only on the rows that match the name.
+-- Cheap, so that the planner considers the index for it. The policies' own test is
+-- declared cheaper still (sequester.sees_chart), so on the rows the index yields the
+-- policy runs first and a hidden row's name is never matched.
 cost 5
 as $$
 begin
