@@ -31,11 +31,38 @@ const ArgumentNamesPlugin: GraphileConfig.Plugin = {
   },
 };
 
+// The package's partition event trigger lives in schema sequester; PostGraphile would
+// try to build a type for its return type (event_trigger), fail, and print a warning at
+// every start. An event-trigger function can never be called, so it is dropped from
+// the introspection before anything looks at it.
+const EVENT_TRIGGER_TYPE_OID = "3838";
+const SkipEventTriggerFunctionsPlugin: GraphileConfig.Plugin = {
+  name: "SequesterSkipEventTriggerFunctionsPlugin",
+  version: "0.1.0",
+  gather: {
+    hooks: {
+      async pgIntrospection_introspection(_info, event) {
+        const { procs } = event.introspection;
+        for (let index = procs.length - 1; index >= 0; index--) {
+          if (procs[index].prorettype === EVENT_TRIGGER_TYPE_OID) {
+            procs.splice(index, 1);
+          }
+        }
+      },
+    },
+  },
+};
+
 export function makePreset(options: PresetOptions): GraphileConfig.Preset {
   const { pool, roleOf, graphiql = true } = options;
   return {
     extends: [PostGraphileAmberPreset],
-    plugins: [ApiSurfacePlugin, ClientNameSearchPlugin, ArgumentNamesPlugin],
+    plugins: [
+      ApiSurfacePlugin,
+      ClientNameSearchPlugin,
+      ArgumentNamesPlugin,
+      SkipEventTriggerFunctionsPlugin,
+    ],
     // Grants are enforced by PostgreSQL on every request. Shaping the schema by the
     // grants of whichever staff roles the authenticator can become would make the API
     // differ between deployments, so the shape comes from surface.ts alone.
