@@ -7,6 +7,8 @@ create table sequester.protected_table (
   relid regclass primary key,
   kind text not null check (kind in ('clients', 'chart')),
   key_column name not null,
+  -- Columns guarded by protect_link: writes through them stay within the client.
+  link_columns name[] not null default '{}',
   parent regclass,
   rls_was_enabled boolean not null,
   rls_was_forced boolean not null,

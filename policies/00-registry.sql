@@ -2,7 +2,10 @@
 -- protected, remembering its row-level-security state, and removing our policies.
 
 -- Every policy this package creates, by name (each under PostgreSQL's 63-byte limit);
--- unprotect removes exactly these.
+-- unprotect removes exactly these. The rules' names begin with "0" on purpose:
+-- PostgreSQL applies restrictive policies in the order of their names, and only the
+-- first is sure to run before a caller's cheap leakproof condition (SECURITY.md), so
+-- the package's must come before any a host application adds.
 create function sequester.policy_names() returns text[]
 language sql
 immutable
@@ -10,10 +13,10 @@ parallel safe
 begin atomic
   select array[
     'rows are visible unless a sequester hides them',
-    'sequestered clients are hidden from unapproved staff',
-    'only approved staff change a sequestered client',
-    'only approved staff delete a sequestered client',
-    'sequestered charts are hidden from unapproved staff'
+    '0 sequestered clients are hidden from unapproved staff',
+    '0 only approved staff change a sequestered client',
+    '0 only approved staff delete a sequestered client',
+    '0 sequestered charts are hidden from unapproved staff'
   ];
 end;
 
@@ -165,14 +168,13 @@ create event trigger sequester_protect_new_partitions on ddl_command_end
   when tag in ('CREATE TABLE', 'ALTER TABLE', 'CREATE TABLE AS', 'SELECT INTO')
   execute function sequester.protect_new_partitions();
 
--- Whether a policy on a table is one of the package's rules (not the baseline): a
--- fixed name, or a link rule, named after its column (see policies/30-links.sql).
+-- Whether a policy on a table is one of the package's rules (not the baseline).
 create function sequester.is_rule_policy(p_name name) returns boolean
 language sql
 immutable
 parallel safe
 begin atomic
-  select p_name = any ((sequester.policy_names())[2:]) or p_name like 'links through % stay%';
+  select p_name = any ((sequester.policy_names())[2:]);
 end;
 
 -- Drops the package's rule policies on a table (not the baseline).

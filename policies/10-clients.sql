@@ -158,13 +158,13 @@ set client_min_messages = warning
 as $$
 begin
   execute format('drop policy if exists %I on %s',
-    'sequestered clients are hidden from unapproved staff', p_table);
+    '0 sequestered clients are hidden from unapproved staff', p_table);
   execute format('drop policy if exists %I on %s',
-    'only approved staff change a sequestered client', p_table);
+    '0 only approved staff change a sequestered client', p_table);
   execute format('drop policy if exists %I on %s',
-    'only approved staff delete a sequestered client', p_table);
+    '0 only approved staff delete a sequestered client', p_table);
   execute format($p$
-    create policy "sequestered clients are hidden from unapproved staff" on %1$s
+    create policy "0 sequestered clients are hidden from unapproved staff" on %1$s
       as restrictive for select
       using (
         (select pg_catalog.pg_has_role(current_user, 'sequester_locked_search', 'member'))
@@ -172,13 +172,13 @@ begin
       )
   $p$, p_table, p_id_column);
   execute format($p$
-    create policy "only approved staff change a sequestered client" on %1$s
+    create policy "0 only approved staff change a sequestered client" on %1$s
       as restrictive for update
       using (sequester.sees_chart(%1$s.%2$I))
       with check (sequester.sees_chart(%1$s.%2$I))
   $p$, p_table, p_id_column);
   execute format($p$
-    create policy "only approved staff delete a sequestered client" on %1$s
+    create policy "0 only approved staff delete a sequestered client" on %1$s
       as restrictive for delete
       using (sequester.sees_chart(%1$s.%2$I))
   $p$, p_table, p_id_column);

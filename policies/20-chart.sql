@@ -9,15 +9,41 @@ set search_path = pg_catalog, pg_temp
 -- "drop policy if exists" would otherwise say, on every first call, that it skipped.
 set client_min_messages = warning
 as $$
+declare
+  links text := '';
+  link name;
+  target_table regclass;
+  target_column name;
+  target_client_column name;
 begin
+  -- One policy holds every rule of the table, the link rules of protect_link included:
+  -- a second restrictive policy would take the first place in PostgreSQL's order.
+  for link in
+    select unnest(p.link_columns) from sequester.protected_table p where p.relid = p_table
+  loop
+    select t.relid, ta.attname, t.key_column into target_table, target_column, target_client_column
+    from pg_constraint c
+    join pg_attribute sa on sa.attrelid = c.conrelid and sa.attnum = c.conkey[1]
+    join pg_attribute ta on ta.attrelid = c.confrelid and ta.attnum = c.confkey[1]
+    join sequester.protected_table t on t.relid = c.confrelid
+    where c.conrelid = p_table and c.contype = 'f' and array_length(c.conkey, 1) = 1
+      and sa.attname = link;
+    if target_table is not null then
+      links := links || format(
+        ' and (%1$s.%2$I is null or exists (select 1 from %3$s linked'
+        ' where linked.%4$I = %1$s.%2$I and linked.%5$I = %1$s.%6$I))',
+        p_table, link, target_table, target_column, target_client_column, p_client_column);
+    end if;
+  end loop;
+
   execute format('drop policy if exists %I on %s',
-    'sequestered charts are hidden from unapproved staff', p_table);
+    '0 sequestered charts are hidden from unapproved staff', p_table);
   execute format($p$
-    create policy "sequestered charts are hidden from unapproved staff" on %1$s
+    create policy "0 sequestered charts are hidden from unapproved staff" on %1$s
       as restrictive for all
       using (sequester.sees_chart(%1$s.%2$I))
-      with check (sequester.sees_chart(%1$s.%2$I))
-  $p$, p_table, p_client_column);
+      with check (sequester.sees_chart(%1$s.%2$I)%3$s)
+  $p$, p_table, p_client_column, links);
 end;
 $$;
 

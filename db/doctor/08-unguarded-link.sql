@@ -17,8 +17,4 @@ join sequester.protected_table target on target.relid = c.confrelid
 where c.contype = 'f'
   and array_length(c.conkey, 1) = 1
   and a.attname <> source.key_column
-  and not exists (
-    select 1 from pg_policy p
-    where p.polrelid = c.conrelid
-      and p.polname = format('links through %s stay within the client', a.attname)
-  );
+  and not a.attname = any (source.link_columns);

@@ -257,7 +257,7 @@ describe("privilege escalation", () => {
     ],
     [
       "drops a policy",
-      `drop policy "sequestered clients are hidden from unapproved staff" on ehr.clients`,
+      `drop policy "0 sequestered clients are hidden from unapproved staff" on ehr.clients`,
     ],
     [
       "switches row-level security off",

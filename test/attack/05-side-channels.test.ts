@@ -182,6 +182,35 @@ describe("documents: what PostgreSQL reveals by design", () => {
     await staff.query("reset enable_seqscan");
   });
 
+  it("EXPLAIN ANALYZE cannot test a guess about a hidden chart's text", async () => {
+    // Every chart table, those with link rules too: the package's one policy per table
+    // comes first among restrictive policies, so it runs before the caller's guess.
+    await staff.query("set enable_seqscan = off");
+    const tables: Array<[string, string, string]> = [
+      ["ehr.conditions", "description", "secret condition"],
+      ["ehr.progress_notes", "note", "secret note"],
+      ["ehr.medications", "description", "secret medication"],
+      ["ehr.procedures", "description", "secret procedure"],
+    ];
+    for (const [table, column, truth] of tables) {
+      const plan = async (guess: string) =>
+        (
+          await staff.query(
+            `explain (analyze, costs off, timing off, summary off)
+             select * from ${table}
+             where client_id = ${clinic.hidden} and ${column} = '${guess}'`,
+          )
+        ).rows
+          .map((row) => String(row["QUERY PLAN"]).replace(/'[^']*'/, "'?'"))
+          .join("\n");
+      const right = await plan(truth);
+      const wrong = await plan("certainly not this");
+      expect(right, table).toEqual(wrong);
+      expect(right, table).toMatch(/sees_chart\(client_id\)\)? AND/);
+    }
+    await staff.query("reset enable_seqscan");
+  });
+
   it("EXPLAIN ANALYZE cannot test a guess about a hidden row's unindexed column", async () => {
     // The policy's test is declared cheaper than any operator, so it removes the hidden
     // row before the guess runs: the plan reads the same whether the guess is true.

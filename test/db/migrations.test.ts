@@ -75,8 +75,8 @@ describe("the migrations", () => {
         relrowsecurity: true,
         relforcerowsecurity: true,
         policies: [
+          "0 sequestered charts are hidden from unapproved staff",
           "own_rule",
-          "sequestered charts are hidden from unapproved staff",
         ],
       },
     ]);

@@ -60,7 +60,7 @@ select throws_ok(
   $$ insert into ehr.progress_notes (client_id, note) values (9000000001, 'note') $$,
   '42501',
   'new row violates row-level security policy '
-    || '"sequestered charts are hidden from unapproved staff" for table "progress_notes"',
+    || '"0 sequestered charts are hidden from unapproved staff" for table "progress_notes"',
   'a locked-search member cannot add to a sequestered client''s chart'
 );
 

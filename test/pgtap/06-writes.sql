@@ -11,7 +11,7 @@ select throws_ok(
   $$ insert into ehr.progress_notes (client_id, note) values (9000000001, 'note') $$,
   '42501',
   'new row violates row-level security policy '
-    || '"sequestered charts are hidden from unapproved staff" for table "progress_notes"',
+    || '"0 sequestered charts are hidden from unapproved staff" for table "progress_notes"',
   'an unapproved staff member cannot add a progress note to a hidden chart'
 );
 
@@ -19,7 +19,7 @@ select throws_ok(
   $$ insert into ehr.encounters (client_id, started_at) values (9000000001, now()) $$,
   '42501',
   'new row violates row-level security policy '
-    || '"sequestered charts are hidden from unapproved staff" for table "encounters"',
+    || '"0 sequestered charts are hidden from unapproved staff" for table "encounters"',
   'an unapproved staff member cannot add an encounter to a hidden chart'
 );
 
@@ -30,7 +30,7 @@ select throws_ok(
   $$,
   '42501',
   'new row violates row-level security policy '
-    || '"sequestered charts are hidden from unapproved staff" for table "conditions"',
+    || '"0 sequestered charts are hidden from unapproved staff" for table "conditions"',
   'an unapproved staff member cannot add a condition to a hidden chart'
 );
 
@@ -41,7 +41,7 @@ select throws_ok(
   $$,
   '42501',
   'new row violates row-level security policy '
-    || '"sequestered charts are hidden from unapproved staff" for table "medications"',
+    || '"0 sequestered charts are hidden from unapproved staff" for table "medications"',
   'an unapproved staff member cannot add a medication to a hidden chart'
 );
 
@@ -86,7 +86,7 @@ select throws_ok(
   $$ update ehr.encounters set client_id = 9000000001 where client_id = 9000000002 $$,
   '42501',
   'new row violates row-level security policy '
-    || '"sequestered charts are hidden from unapproved staff" for table "encounters"',
+    || '"0 sequestered charts are hidden from unapproved staff" for table "encounters"',
   'an unapproved staff member cannot move an encounter into a hidden chart'
 );
 

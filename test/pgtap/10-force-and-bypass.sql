@@ -41,7 +41,7 @@ select throws_ok(
   $$ insert into ehr.encounters (client_id, started_at) values (9000000001, now()) $$,
   '42501',
   'new row violates row-level security policy '
-    || '"sequestered charts are hidden from unapproved staff" for table "encounters"',
+    || '"0 sequestered charts are hidden from unapproved staff" for table "encounters"',
   'the owner of a chart table cannot add to a hidden chart'
 );
 
