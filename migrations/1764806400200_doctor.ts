@@ -13,6 +13,7 @@ const findings = [
   "db/doctor/08-unguarded-link.sql",
   "db/doctor/09-unprotected-partition.sql",
   "db/doctor/10-statistics-readable.sql",
+  "db/doctor/11-policy-before-the-package.sql",
   "db/doctor/99-doctor.sql",
 ];
 
@@ -24,7 +25,8 @@ export async function down(pgm: MigrationBuilder): Promise<void> {
   pgm.sql(`
     drop function sequester.doctor();
     drop function sequester.doctor_record_of_missing_client();
-    drop view sequester.doctor_statistics_readable,
+    drop view sequester.doctor_policy_before_the_package,
+      sequester.doctor_statistics_readable,
       sequester.doctor_unprotected_partition,
       sequester.doctor_unguarded_link,
       sequester.doctor_approval_of_dropped_role,

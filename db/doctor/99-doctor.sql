@@ -20,6 +20,7 @@ as $$
     union all select * from sequester.doctor_unguarded_link
     union all select * from sequester.doctor_unprotected_partition
     union all select * from sequester.doctor_statistics_readable
+    union all select * from sequester.doctor_policy_before_the_package
   ) findings
   order by array_position(array['error', 'warning', 'notice'], findings.severity),
     findings.finding, findings.object

@@ -136,6 +136,18 @@ describe("sequester.doctor()", () => {
     expect(await findings("unprotected partition")).toEqual([]);
   });
 
+  it("finds a host's restrictive policy ordered before the package's, and renames it", async () => {
+    await admin.query(`
+      create policy "0 a tenant rule" on ehr.allergies as restrictive using (true);
+    `);
+    const found = await findings("policy ordered before the package");
+    expect(found.map((row) => row.object)).toEqual([
+      "0 a tenant rule on ehr.allergies",
+    ]);
+    await applyFixes(found);
+    expect(await findings("policy ordered before the package")).toEqual([]);
+  });
+
   it("is for administrators only", async () => {
     const staff = await db.connectAs(clinic.roles.ordinary);
     expect(
