@@ -70,6 +70,23 @@ create table sequester.client_access_role (
 
 create index client_access_role_user_role on sequester.client_access_role (user_role);
 
+-- The client's record in force today, if any (at most one: the exclusion constraint).
+-- For the package's own functions; it is not granted to staff, for whom it would tell
+-- which clients are sequestered.
+create function sequester.record_in_force(p_client_id bigint)
+returns setof sequester.client_access
+language sql
+stable
+begin atomic
+  select a.*
+  from sequester.client_access a
+  where a.client_id = p_client_id
+    and a.start_date <= sequester.today()
+    and (a.end_date is null or a.end_date > sequester.today());
+end;
+
+revoke execute on function sequester.record_in_force(bigint) from public;
+
 -- Whether a client ID exists in the protected clients table, seen past its policies.
 -- Only administrators may ask: for anyone else it would reveal hidden clients.
 create function sequester.client_exists(p_client_id bigint) returns boolean

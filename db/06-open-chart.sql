@@ -17,24 +17,13 @@ declare
   in_force sequester.client_access;
   approved boolean;
 begin
-  select * into in_force
-  from sequester.client_access a
-  where a.client_id = p_client_id
-    and a.start_date <= sequester.today()
-    and (a.end_date is null or a.end_date > sequester.today());
+  select * into in_force from sequester.record_in_force(p_client_id);
   if not found then
     return;
   end if;
 
-  approved := exists (
-      select 1 from sequester.client_access_staff s
-      where s.client_access_id = in_force.id and s.staff = caller
-        and (s.expires_at is null or s.expires_at > statement_timestamp())
-    ) or exists (
-      select 1
-      from sequester.client_access_role ur
-      join pg_roles r on r.oid = ur.user_role::oid
-      where ur.client_access_id = in_force.id and pg_has_role(caller, r.oid, 'member')
+  approved := sequester.approves(
+      in_force.id, (select r.rolname from pg_roles r where r.oid = caller)
     ) or exists (
       select 1 from pg_roles r where r.oid = caller and (r.rolsuper or r.rolbypassrls)
     );

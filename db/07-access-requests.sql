@@ -168,11 +168,7 @@ begin
   end if;
 
   if p_approve then
-    select * into in_force
-    from sequester.client_access a
-    where a.client_id = request.client_id
-      and a.start_date <= sequester.today()
-      and (a.end_date is null or a.end_date > sequester.today());
+    select * into in_force from sequester.record_in_force(request.client_id);
 
     if not found then
       raise exception 'client % has no sequester in force today, so there is nothing to approve',
@@ -241,11 +237,7 @@ begin
         hint = 'Check the client ID.';
   end if;
 
-  select * into in_force
-  from sequester.client_access a
-  where a.client_id = p_client_id
-    and a.start_date <= sequester.today()
-    and (a.end_date is null or a.end_date > sequester.today());
+  select * into in_force from sequester.record_in_force(p_client_id);
 
   if found then
     insert into sequester.client_access_staff (client_access_id, staff, expires_at, reason,

@@ -28,7 +28,8 @@ grant execute on function sequester.open_chart(bigint), sequester.request_access
   sequester.record_chart_open(bigint)
   to public;
 grant execute on function sequester.break_glass(bigint, text) to sequester_break_glass;
-grant execute on function sequester.decide_access_request(bigint, boolean, date, text)
+grant execute on function sequester.decide_access_request(bigint, boolean, date, text),
+  sequester.record_in_force(bigint)
   to sequester_editor;
 grant execute on function sequester.policy_names() to public;
 grant execute on function sequester.client_exists(bigint), sequester.confirm_client(bigint),
