@@ -21,6 +21,7 @@ as $$
     union all select * from sequester.doctor_unprotected_partition
     union all select * from sequester.doctor_statistics_readable
     union all select * from sequester.doctor_policy_before_the_package
+    union all select * from sequester.doctor_sequence_behind_rows()
   ) findings
   order by array_position(array['error', 'warning', 'notice'], findings.severity),
     findings.finding, findings.object
@@ -28,4 +29,5 @@ $$;
 
 revoke execute on function sequester.doctor() from public;
 revoke execute on function sequester.doctor_record_of_missing_client() from public;
+revoke execute on function sequester.doctor_sequence_behind_rows() from public;
 grant execute on function sequester.doctor() to sequester_viewer;

@@ -148,6 +148,37 @@ describe("sequester.doctor()", () => {
     expect(await findings("policy ordered before the package")).toEqual([]);
   });
 
+  it("finds an ID sequence behind a row loaded with its own ID, and moves it past", async () => {
+    const next = await admin.query<{ id: string }>(`
+      select pg_sequence_last_value(
+        pg_get_serial_sequence('ehr.clients', 'id')::regclass) + 1 as id`);
+    // Two rows loaded with the next two IDs the sequence would hand out.
+    await admin.query(
+      `insert into ehr.clients (id, first_name, last_name, birth_date)
+       select $1::bigint + n, 'Loaded', 'Explicitly', '1970-01-01'
+       from generate_series(0, 1) n`,
+      [next.rows[0]?.id],
+    );
+    // What a staff member meets before the fix: a default ID that answers for a row.
+    // (The failed insert uses up one value; the second loaded row is still ahead.)
+    const staff = await db.connectAs(clinic.roles.ordinary);
+    const intake = `insert into ehr.clients (first_name, last_name, birth_date)
+      values ('New', 'Intake', '2000-01-01')`;
+    expect((await failure(staff, intake)).code).toBe("23505");
+
+    const found = await findings("sequence behind its rows");
+    expect(found).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        object: "ehr.clients.id",
+      }),
+    ]);
+    await applyFixes(found);
+    expect(await findings("sequence behind its rows")).toEqual([]);
+    expect((await staff.query(intake)).rowCount).toBe(1);
+    await staff.end();
+  });
+
   it("is for administrators only", async () => {
     const staff = await db.connectAs(clinic.roles.ordinary);
     expect(
