@@ -1,22 +1,18 @@
 // Approvals name people and teams, and access requests lead to real approvals.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   type Clinic,
   failure,
   noteCount,
-  openClinic,
+  useClinic,
 } from "../helpers/clinic.ts";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
+import type { TestDatabase } from "../helpers/database.ts";
 
 let db: TestDatabase;
 let clinic: Clinic;
 
-beforeAll(async () => {
-  db = await createTestDatabase("approvals");
-  clinic = await openClinic(db);
-});
-afterAll(async () => {
-  await db?.drop();
+useClinic("approvals", (opened) => {
+  ({ db, clinic } = opened);
 });
 
 describe("an approval", () => {

@@ -1,18 +1,14 @@
 // The audit trail (SPEC 3.6): who changed what and when, who opened a sequestered chart,
 // readable by auditors only and changeable by nobody but its owner.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Clinic, failure, openClinic } from "../helpers/clinic.ts";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
+import { describe, expect, it } from "vitest";
+import { type Clinic, failure, useClinic } from "../helpers/clinic.ts";
+import type { TestDatabase } from "../helpers/database.ts";
 
 let db: TestDatabase;
 let clinic: Clinic;
 
-beforeAll(async () => {
-  db = await createTestDatabase("audit");
-  clinic = await openClinic(db);
-});
-afterAll(async () => {
-  await db?.drop();
+useClinic("audit", (opened) => {
+  ({ db, clinic } = opened);
 });
 
 describe("the audit trail", () => {

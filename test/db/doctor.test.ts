@@ -1,9 +1,9 @@
 // sequester.doctor() finds each mistake that undoes the rules, and its fix mends it.
 
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Clinic, failure, openClinic } from "../helpers/clinic.ts";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type Clinic, failure, useClinic } from "../helpers/clinic.ts";
+import type { TestDatabase } from "../helpers/database.ts";
 
 let db: TestDatabase;
 let clinic: Clinic;
@@ -16,13 +16,11 @@ interface Finding {
   fix: string;
 }
 
-beforeAll(async () => {
-  db = await createTestDatabase("doctor");
-  clinic = await openClinic(db);
-  admin = await db.admin();
+useClinic("doctor", (opened) => {
+  ({ db, clinic } = opened);
 });
-afterAll(async () => {
-  await db?.drop();
+beforeAll(async () => {
+  admin = await db.admin();
 });
 
 async function findings(kind: string): Promise<Finding[]> {

@@ -1,23 +1,19 @@
 // Changes to the list take effect on the next statement of every open session, with
 // no refresh and no logging out (SPEC 1, last paragraph).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   type Clinic,
   noteCount,
-  openClinic,
+  useClinic,
   visibleClientIds,
 } from "../helpers/clinic.ts";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
+import type { TestDatabase } from "../helpers/database.ts";
 
 let db: TestDatabase;
 let clinic: Clinic;
 
-beforeAll(async () => {
-  db = await createTestDatabase("immediacy");
-  clinic = await openClinic(db);
-});
-afterAll(async () => {
-  await db?.drop();
+useClinic("immediacy", (opened) => {
+  ({ db, clinic } = opened);
 });
 
 describe("a change committed by an administrator", () => {

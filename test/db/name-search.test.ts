@@ -1,9 +1,9 @@
 // The search box's operator, sequester.~~* (db/10-name-search.sql): ILIKE that cannot
 // fail, so that under the policies a trigram index serves it.
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Clinic, openClinic } from "../helpers/clinic.ts";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type Clinic, useClinic } from "../helpers/clinic.ts";
+import type { TestDatabase } from "../helpers/database.ts";
 
 let db: TestDatabase;
 let clinic: Clinic;
@@ -51,9 +51,10 @@ const hostilePatterns = [
   "\u00e9\u0301%",
 ];
 
+useClinic("name_search", (opened) => {
+  ({ db, clinic } = opened);
+});
 beforeAll(async () => {
-  db = await createTestDatabase("name_search");
-  clinic = await openClinic(db);
   admin = await db.admin();
   for (const [first, last] of names) {
     await admin.query(
@@ -66,9 +67,6 @@ beforeAll(async () => {
     insert into ehr.clients (first_name, last_name, birth_date)
     select 'Filler', 'Person' || g, '1990-01-01' from generate_series(1, 3000) g;
     analyze ehr.clients`);
-});
-afterAll(async () => {
-  await db?.drop();
 });
 
 async function ids(client: pg.Client, where: string, pattern: unknown) {

@@ -2,17 +2,18 @@
 // Protection therefore follows a protected table into every partition, including
 // partitions made or attached after protect_chart ran.
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Clinic, openClinic } from "../helpers/clinic.ts";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type Clinic, useClinic } from "../helpers/clinic.ts";
+import type { TestDatabase } from "../helpers/database.ts";
 
 let db: TestDatabase;
 let clinic: Clinic;
 let admin: pg.Client;
 
+useClinic("partitions", (opened) => {
+  ({ db, clinic } = opened);
+});
 beforeAll(async () => {
-  db = await createTestDatabase("partitions");
-  clinic = await openClinic(db);
   admin = await db.admin();
   await admin.query(`
     create table public.visits (client_id bigint not null, note text)
@@ -21,9 +22,6 @@ beforeAll(async () => {
     grant select on public.visits, public.visits_vip to ehr_user;
     select sequester.protect_chart('public.visits', 'client_id');
   `);
-});
-afterAll(async () => {
-  await db?.drop();
 });
 
 async function rowsSeenBy(role: string, table: string): Promise<number> {

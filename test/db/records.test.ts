@@ -1,24 +1,20 @@
 // Ending and cancelling a record: the end date follows the record's rules, and a record
 // goes away only when it was never in force for a whole day, with the audit trail
 // keeping it.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   type Clinic,
   failure,
-  openClinic,
+  useClinic,
   visibleClientIds,
 } from "../helpers/clinic.ts";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
+import type { TestDatabase } from "../helpers/database.ts";
 
 let db: TestDatabase;
 let clinic: Clinic;
 
-beforeAll(async () => {
-  db = await createTestDatabase("records");
-  clinic = await openClinic(db);
-});
-afterAll(async () => {
-  await db?.drop();
+useClinic("records", (opened) => {
+  ({ db, clinic } = opened);
 });
 
 describe("a record that started today", () => {

@@ -1,18 +1,14 @@
 // The organization's date: a full time-zone name, never an abbreviation that a session's
 // timezone_abbreviations could reinterpret.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Clinic, failure, openClinic } from "../helpers/clinic.ts";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
+import { describe, expect, it } from "vitest";
+import { type Clinic, failure, useClinic } from "../helpers/clinic.ts";
+import type { TestDatabase } from "../helpers/database.ts";
 
 let db: TestDatabase;
 let clinic: Clinic;
 
-beforeAll(async () => {
-  db = await createTestDatabase("settings");
-  clinic = await openClinic(db);
-});
-afterAll(async () => {
-  await db?.drop();
+useClinic("settings", (opened) => {
+  ({ db, clinic } = opened);
 });
 
 describe("the organization's time zone", () => {

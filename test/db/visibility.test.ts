@@ -1,23 +1,19 @@
 // What each kind of staff member sees, over their own connection (SPEC 3.4).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   type Clinic,
   failure,
   noteCount,
-  openClinic,
+  useClinic,
   visibleClientIds,
 } from "../helpers/clinic.ts";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
+import type { TestDatabase } from "../helpers/database.ts";
 
 let db: TestDatabase;
 let clinic: Clinic;
 
-beforeAll(async () => {
-  db = await createTestDatabase("visibility");
-  clinic = await openClinic(db);
-});
-afterAll(async () => {
-  await db?.drop();
+useClinic("visibility", (opened) => {
+  ({ db, clinic } = opened);
 });
 
 describe("an ordinary staff member", () => {

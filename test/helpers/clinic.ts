@@ -1,7 +1,8 @@
 // A small clinic on a fresh test database: clients with chart rows, staff login roles
 // of every kind the rules distinguish, and one sequestered client, Vera Famous.
 import type pg from "pg";
-import type { TestDatabase } from "./database.ts";
+import { afterAll, beforeAll } from "vitest";
+import { createTestDatabase, type TestDatabase } from "./database.ts";
 
 export interface Clinic {
   vip: number;
@@ -80,6 +81,24 @@ export async function openClinic(db: TestDatabase): Promise<Clinic> {
   ]);
 
   return { vip, plain, roles, sequenceId };
+}
+
+/**
+ * Gives a test file a database of its own with the clinic in it: made before the
+ * file's first test (`opened` receives both), dropped after its last.
+ */
+export function useClinic(
+  name: string,
+  opened: (fixture: { db: TestDatabase; clinic: Clinic }) => void,
+): void {
+  let db: TestDatabase | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase(name);
+    opened({ db, clinic: await openClinic(db) });
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
 }
 
 export async function visibleClientIds(client: pg.Client): Promise<number[]> {
