@@ -15,6 +15,7 @@ const findings = [
   "db/doctor/10-statistics-readable.sql",
   "db/doctor/11-policy-before-the-package.sql",
   "db/doctor/12-sequence-behind-rows.sql",
+  "db/doctor/13-locks-readable.sql",
   "db/doctor/99-doctor.sql",
 ];
 
@@ -27,7 +28,8 @@ export async function down(pgm: MigrationBuilder): Promise<void> {
     drop function sequester.doctor();
     drop function sequester.doctor_record_of_missing_client();
     drop function sequester.doctor_sequence_behind_rows();
-    drop view sequester.doctor_policy_before_the_package,
+    drop view sequester.doctor_locks_readable,
+      sequester.doctor_policy_before_the_package,
       sequester.doctor_statistics_readable,
       sequester.doctor_unprotected_partition,
       sequester.doctor_unguarded_link,

@@ -22,6 +22,7 @@ as $$
     union all select * from sequester.doctor_statistics_readable
     union all select * from sequester.doctor_policy_before_the_package
     union all select * from sequester.doctor_sequence_behind_rows()
+    union all select * from sequester.doctor_locks_readable
   ) findings
   order by array_position(array['error', 'warning', 'notice'], findings.severity),
     findings.finding, findings.object

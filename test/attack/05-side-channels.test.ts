@@ -121,9 +121,54 @@ describe("LISTEN", () => {
 });
 
 describe("locks other sessions can see", () => {
-  it("pg_locks shows nothing derived from the client an editor is sequestering", async () => {
-    // pg_locks is readable by every role. Lock keys that depend on the client ID (an
-    // advisory lock keyed by it, say) would name the client being sequestered.
+  it("pg_locks is closed to staff: under SERIALIZABLE it lists the rows a policy read", async () => {
+    // A session's predicate locks name every row its statements read, the rows the
+    // policy read on its behalf included: here the Client Access List record of the
+    // hidden client, which a probe of a missing ID never reads. db/12-locks.sql.
+    const monitor = await db.connectAs(
+      await db.createRole("monitor", "login in role pg_read_all_stats"),
+    );
+    // A fresh session, so that the policy's plans are made with index scans, as they
+    // are on a real list (this one is small enough to be read whole).
+    const prober = await db.connectAs(clinic.roles.ordinary);
+    await prober.query("set enable_seqscan = off");
+    const pid = Number(
+      (await prober.query("select pg_backend_pid() as pid")).rows[0].pid,
+    );
+    const listRowsLocked = async (id: number) => {
+      await prober.query("begin isolation level serializable");
+      await prober.query("select * from ehr.clients where id = $1", [id]);
+      const locks = await monitor.query(
+        `select count(*)::int as n from pg_locks
+         where pid = $1 and mode = 'SIReadLock' and locktype = 'tuple'
+           and relation = 'sequester.client_access'::regclass`,
+        [pid],
+      );
+      await prober.query("rollback");
+      return locks.rows[0].n;
+    };
+    const hidden = await listRowsLocked(clinic.hidden);
+    const missing = await listRowsLocked(clinic.missing);
+    // What the lock table would have told a staff member who could read it.
+    expect(hidden).toBeGreaterThan(0);
+    expect(missing).toBe(0);
+    // And what a staff member gets when they try.
+    for (const read of [
+      "select * from pg_locks",
+      "select * from pg_lock_status()",
+    ]) {
+      expect((await observe(prober, read)).error?.code, read).toBe("42501");
+    }
+    await prober.end();
+    await monitor.end();
+  });
+
+  it("pg_locks shows a monitoring role nothing derived from the client an editor is sequestering", async () => {
+    // Lock keys that depend on the client ID (an advisory lock keyed by it, say) would
+    // name the client being sequestered to whoever may read pg_locks.
+    const monitor = await db.connectAs(
+      await db.createRole("lock_watcher", "login in role pg_read_all_stats"),
+    );
     const admin = await db.admin();
     await admin.query(
       `insert into ehr.clients (id, first_name, last_name, birth_date)
@@ -141,7 +186,7 @@ describe("locks other sessions can see", () => {
          values ($1, sequester.today())`,
         [client],
       );
-      const seen = await staff.query(
+      const seen = await monitor.query(
         `select locktype, coalesce(relation::regclass::text, '') as relation, classid,
            objid, objsubid, mode
          from pg_locks
@@ -158,6 +203,7 @@ describe("locks other sessions can see", () => {
     const second = await locksWhileSequestering(7310000202);
     expect(first.length).toBeGreaterThan(0);
     expect(first).toEqual(second);
+    await monitor.end();
   });
 });
 

@@ -177,6 +177,22 @@ describe("sequester.doctor()", () => {
     await staff.end();
   });
 
+  it("finds the lock table given back to everyone, and takes it again", async () => {
+    await admin.query("grant select on pg_catalog.pg_locks to public");
+    const found = await findings("lock table readable by everyone");
+    expect(found).toEqual([
+      expect.objectContaining({
+        severity: "error",
+        object: "pg_catalog.pg_locks",
+      }),
+    ]);
+    await applyFixes(found);
+    expect(await findings("lock table readable by everyone")).toEqual([]);
+    const staff = await db.connectAs(clinic.roles.ordinary);
+    expect((await failure(staff, "select * from pg_locks")).code).toBe("42501");
+    await staff.end();
+  });
+
   it("is for administrators only", async () => {
     const staff = await db.connectAs(clinic.roles.ordinary);
     expect(
