@@ -39,7 +39,12 @@ create table sequester.client_access (
   )
 );
 
-create index client_access_client_id on sequester.client_access (client_id);
+-- Keyed by client, then by the days a record is in force: a probe for "a record in force
+-- today" (policies/10-clients.sql) rejects a past or future record inside the index,
+-- without reading it, so that no count of pages read (EXPLAIN's BUFFERS) tells a client
+-- with an ended or a planned record from one never listed.
+create index client_access_client_id on sequester.client_access
+  (client_id, start_date, (coalesce(end_date, 'infinity'::date)));
 
 comment on table sequester.client_access is
   'Client Access List: one sequester record per Sequence ID (id).';

@@ -46,9 +46,10 @@ end;
 $$;
 
 -- The call an application makes when a user opens a chart. It runs as the caller and
--- asks only the two views, so it knows no more than the caller may: an approved or
--- unsequestered client opens; a listed-but-locked one is refused with the permission
--- message; a hidden one gets exactly the answer of an ID that never existed.
+-- asks only the two tests of policies/10-clients.sql, so it knows no more than the
+-- caller may: an approved or unsequestered client opens; a listed-but-locked one is
+-- refused with the permission message; a hidden one gets exactly the answer of an ID
+-- that never existed.
 create function sequester.open_chart(p_client_id bigint) returns void
 language plpgsql
 volatile
@@ -63,13 +64,11 @@ begin
 
   perform sequester.record_chart_open(p_client_id);
 
-  if sequester.bypasses_rls() or exists (
-    select 1 from sequester.chart_visible_client v where v.client_id = p_client_id
-  ) then
+  if sequester.bypasses_rls() or sequester.sees_chart(p_client_id) then
     return;
   end if;
 
-  if exists (select 1 from sequester.search_visible_client v where v.client_id = p_client_id) then
+  if sequester.finds_client(p_client_id) then
     raise exception 'You do not have permission to view this client''s chart'
       using errcode = 'insufficient_privilege',
         hint = 'Ask for access with sequester.request_access(client_id, reason).';

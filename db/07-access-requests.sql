@@ -47,14 +47,8 @@ create policy "staff file requests for locked charts in their own name"
     requester = to_regrole(quote_ident(current_user))
     and requested_by = current_user
     and status = 'pending'
-    and exists (
-      select 1 from sequester.search_visible_client v
-      where v.client_id = access_request.client_id
-    )
-    and not exists (
-      select 1 from sequester.chart_visible_client v
-      where v.client_id = access_request.client_id
-    )
+    and sequester.finds_client(access_request.client_id)
+    and not sequester.sees_chart(access_request.client_id)
   );
 
 create policy "staff see their own requests"
@@ -97,16 +91,12 @@ begin
         hint = 'Say why you need this chart; administrators read it before deciding.';
   end if;
 
-  if sequester.bypasses_rls() or exists (
-    select 1 from sequester.chart_visible_client v where v.client_id = p_client_id
-  ) then
+  if sequester.bypasses_rls() or sequester.sees_chart(p_client_id) then
     raise exception 'you can already open this client''s chart'
       using errcode = 'object_not_in_prerequisite_state',
         hint = 'Open it with sequester.open_chart(client_id); no request is needed.';
   end if;
-  if not exists (
-    select 1 from sequester.search_visible_client v where v.client_id = p_client_id
-  ) then
+  if not sequester.finds_client(p_client_id) then
     raise exception 'client % does not exist', p_client_id
       using errcode = 'no_data_found',
         hint = 'Check the client ID.';

@@ -22,7 +22,9 @@ grant select on sequester.audit_log to sequester_auditor;
 
 revoke execute on all functions in schema sequester from public;
 grant execute on function sequester.today(), sequester.calling_role(),
-  sequester.approves(bigint, name), sequester.bypasses_rls(), sequester.sees_chart(bigint)
+  sequester.approves(bigint, name), sequester.bypasses_rls(), sequester.sees_chart(bigint),
+  sequester.sees_chart(bigint, name), sequester.finds_client(bigint),
+  sequester.finds_client(bigint, name)
   to public;
 grant execute on function sequester.open_chart(bigint), sequester.request_access(bigint, text),
   sequester.record_chart_open(bigint)

@@ -240,7 +240,7 @@ begin
 
   if entry.kind = 'clients' and entry.parent is null then
     alter table sequester.client_access drop constraint if exists client_access_client_fk;
-    perform sequester.define_empty_views();
+    perform sequester.define_empty_visibility();
     execute format('revoke select on %s from sequester_definer', p_table);
   end if;
 end;

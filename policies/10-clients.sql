@@ -1,13 +1,17 @@
--- The rules for the clients table (SPEC 3.4) and the two views every rule consults.
+-- The rules for the clients table (SPEC 3.4) and the two tests every rule and every
+-- package function consults: may this role open this client's chart, and does it find
+-- this client in a search.
 --
--- Why views: a policy runs with the privileges of the person querying, and staff must
--- not read the Client Access List. A view owned by sequester_definer reads the list on
--- their behalf, and what it returns is only the IDs of clients the querying role may
--- see: nothing a staff member could not learn by selecting from the clients table.
--- Because it is a plain view the planner inlines it, probes the list by index for a
--- lookup and may hash it for a scan; a per-row security definer function could do
--- neither. Both views are security barriers, so a function of the caller's own never
--- runs on a row the view would have filtered out.
+-- A policy runs with the privileges of the person querying, and staff must not read the
+-- Client Access List, so each test runs as sequester_definer, which may read the list
+-- and the clients table. Its body is SQL-standard (begin atomic): it is parsed when it
+-- is made, so no search_path of a caller's can change what it names, and the planner
+-- never inlines a SECURITY DEFINER function, so EXPLAIN shows a caller the call and
+-- nothing of the list it reads. (An earlier version read the list in a view granted to
+-- PUBLIC; EXPLAIN ANALYZE on the view showed its reads of the list, past and future
+-- records of clients the caller could see included.) Each test answers "no" for a
+-- client the caller may not see and for an ID that does not exist alike: asking about
+-- any ID tells a caller nothing they could not learn by selecting from the table.
 
 -- Whether a record approves the role a statement acts for: as a listed staff member
 -- whose approval has not expired, or as a member, direct or indirect, of a listed user
@@ -61,77 +65,121 @@ begin
 end;
 $$;
 
--- The IDs whose charts the current role may open: the clients of the protected table
--- with no record in force today, and those whose record in force approves the role.
-create function sequester.define_chart_visible_view(p_clients regclass, p_key name)
+-- Whether p_role may open the chart of client p_client_id: the client exists and has no
+-- record in force today that leaves p_role out. p_role is the caller's current_user
+-- (sees_chart(bigint) passes it); approves() answers no when it is not the role the
+-- statement acts for, so naming another role gets a caller nothing. Made, with the
+-- clients table written in, when a clients table is protected.
+create function sequester.define_visibility(p_clients regclass, p_key name)
 returns void
 language plpgsql
 set search_path = pg_catalog, pg_temp
 as $$
 begin
-  execute format($view$
-    create or replace view sequester.chart_visible_client with (security_barrier) as
-    select c.%1$I::bigint as client_id
-    from %2$s c
-    where not exists (
-      select 1
-      from sequester.client_access a
-      where a.client_id = c.%1$I
-        and a.start_date <= sequester.today()
-        and (a.end_date is null or a.end_date > sequester.today())
-        and not sequester.approves(a.id, current_user)
-    )
-  $view$, p_key, p_clients);
+  execute format($f$
+    create or replace function sequester.sees_chart(p_client_id bigint, p_role name)
+    returns boolean
+    language sql
+    stable
+    security definer
+    parallel safe
+    cost 0.0001
+    begin atomic
+      select exists (select 1 from %2$s c where c.%1$I = p_client_id)
+        and not exists (
+          select 1
+          from sequester.client_access a
+          where a.client_id = p_client_id
+            and a.start_date <= sequester.today()
+            -- The form of the index's third column (db/03-client-access.sql).
+            and coalesce(a.end_date, 'infinity'::date) > sequester.today()
+            and not sequester.approves(a.id, p_role)
+        );
+    end
+  $f$, p_key, p_clients);
 
-  -- The IDs the current role finds in a search: the above, or every client for a member
-  -- of sequester_locked_search (listed but locked).
-  execute format($view$
-    create or replace view sequester.search_visible_client with (security_barrier) as
-    select c.%1$I::bigint as client_id
-    from %2$s c
-    where (select pg_catalog.pg_has_role(current_user, 'sequester_locked_search', 'member'))
-      or exists (
-        select 1 from sequester.chart_visible_client v where v.client_id = c.%1$I
-      )
-  $view$, p_key, p_clients);
+  -- Whether p_role finds the client in a search: it may open the chart, or it is a
+  -- member of sequester_locked_search (listed but locked) and the client exists. The
+  -- membership counts only for the role the statement acts for, as approvals do.
+  execute format($f$
+    create or replace function sequester.finds_client(p_client_id bigint, p_role name)
+    returns boolean
+    language sql
+    stable
+    security definer
+    parallel safe
+    begin atomic
+      select sequester.sees_chart(p_client_id, p_role)
+        or coalesce(
+          sequester.calling_role() = pg_catalog.to_regrole(pg_catalog.quote_ident(p_role))
+            and pg_catalog.pg_has_role(sequester.calling_role(), 'sequester_locked_search',
+              'member')
+            and exists (select 1 from %2$s c where c.%1$I = p_client_id),
+          false);
+    end
+  $f$, p_key, p_clients);
 
-  alter view sequester.chart_visible_client owner to sequester_definer;
-  alter view sequester.search_visible_client owner to sequester_definer;
-  grant select on sequester.chart_visible_client, sequester.search_visible_client to public;
+  perform sequester.own_visibility();
 end;
 $$;
 
-revoke execute on function sequester.define_chart_visible_view(regclass, name) from public;
+revoke execute on function sequester.define_visibility(regclass, name) from public;
 
--- Until a clients table is protected (and again after it is unprotected) both views
--- exist but are empty, so that everything depending on them can be created first.
-create function sequester.define_empty_views() returns void
+-- Until a clients table is protected (and again after it is unprotected) both tests
+-- exist and answer no, so that everything depending on them can be made first.
+create function sequester.define_empty_visibility() returns void
 language plpgsql
 set search_path = pg_catalog, pg_temp
 as $$
 begin
-  create or replace view sequester.chart_visible_client with (security_barrier) as
-  select null::bigint as client_id where false;
-  create or replace view sequester.search_visible_client with (security_barrier) as
-  select null::bigint as client_id where false;
-  alter view sequester.chart_visible_client owner to sequester_definer;
-  alter view sequester.search_visible_client owner to sequester_definer;
-  grant select on sequester.chart_visible_client, sequester.search_visible_client to public;
+  create or replace function sequester.sees_chart(p_client_id bigint, p_role name)
+  returns boolean
+  language sql
+  stable
+  security definer
+  parallel safe
+  cost 0.0001
+  begin atomic
+    select false;
+  end;
+  create or replace function sequester.finds_client(p_client_id bigint, p_role name)
+  returns boolean
+  language sql
+  stable
+  security definer
+  parallel safe
+  begin atomic
+    select false;
+  end;
+  perform sequester.own_visibility();
 end;
 $$;
 
-revoke execute on function sequester.define_empty_views() from public;
-select sequester.define_empty_views();
+-- Both tests run as sequester_definer, and every role may call them.
+create function sequester.own_visibility() returns void
+language plpgsql
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+  alter function sequester.sees_chart(bigint, name) owner to sequester_definer;
+  alter function sequester.finds_client(bigint, name) owner to sequester_definer;
+  grant execute on function sequester.sees_chart(bigint, name),
+    sequester.finds_client(bigint, name) to public;
+end;
+$$;
+
+revoke execute on function sequester.define_empty_visibility() from public;
+revoke execute on function sequester.own_visibility() from public;
+select sequester.define_empty_visibility();
 
 -- The test every policy applies to a row: may the current role see this client's
--- chart? It asks the view, as the caller, so it knows no more than the caller may.
--- It is a function, not a subquery in the policy, and it is declared nearly free,
--- for one reason: PostgreSQL may run a caller's leakproof condition (an "=" or "<" on
--- an unindexed column) before a policy that costs more than it, and then run the
--- policy only on the rows that passed; EXPLAIN ANALYZE and the clock would then tell
--- a true guess about a hidden row from a false one. A test that looks cheaper than any
--- operator runs first, so a hidden row is gone before any guess about it is tried.
--- Every operator is named with its schema: no search_path can swap them.
+-- chart? It is a function, not a subquery in the policy, and it is declared nearly
+-- free, for one reason: PostgreSQL may run a caller's leakproof condition (an "=" or
+-- "<" on an unindexed column) before a policy that costs more than it, and then run
+-- the policy only on the rows that passed; EXPLAIN ANALYZE and the clock would then
+-- tell a true guess about a hidden row from a false one. A test that looks cheaper
+-- than any operator runs first, so a hidden row is gone before any guess about it is
+-- tried. It runs as the caller only to hand the definer test the caller's role.
 create function sequester.sees_chart(p_client_id bigint) returns boolean
 language plpgsql
 stable
@@ -139,14 +187,24 @@ parallel safe
 cost 0.0001
 as $$
 begin
-  return exists (
-    select 1 from sequester.chart_visible_client v
-    where v.client_id operator(pg_catalog.=) p_client_id
-  );
+  return sequester.sees_chart(p_client_id, current_user);
 end;
 $$;
 
 grant execute on function sequester.sees_chart(bigint) to public;
+
+-- Whether the current role finds this client in a search (see finds_client above).
+create function sequester.finds_client(p_client_id bigint) returns boolean
+language plpgsql
+stable
+parallel safe
+as $$
+begin
+  return sequester.finds_client(p_client_id, current_user);
+end;
+$$;
+
+grant execute on function sequester.finds_client(bigint) to public;
 
 -- The rules on a clients table (or a partition of one), replacing any earlier version.
 create function sequester.attach_clients_policies(p_table regclass, p_id_column name)
@@ -221,7 +279,7 @@ begin
 
   perform sequester.register_protected(p_table, 'clients', p_id_column);
   execute format('grant select on %s to sequester_definer', p_table);
-  perform sequester.define_chart_visible_view(p_table, p_id_column);
+  perform sequester.define_visibility(p_table, p_id_column);
 
   if not exists (
     select 1 from pg_constraint

@@ -1,5 +1,7 @@
 -- Finding: a SECURITY DEFINER function without a fixed search_path. Whoever calls it can
 -- put objects of their own first on the path and run them with the owner's rights.
+-- A function with a SQL-standard body (begin atomic) is not one: its names were looked
+-- up when it was made, and no search_path changes them afterwards.
 create view sequester.doctor_definer_without_search_path as
 select
   'warning'::text as severity,
@@ -12,6 +14,7 @@ select
 from pg_proc f
 join pg_namespace n on n.oid = f.pronamespace
 where f.prosecdef
+  and f.prosqlbody is null
   and n.nspname not in ('pg_catalog', 'information_schema')
   and not exists (
     select 1 from unnest(coalesce(f.proconfig, '{}')) setting

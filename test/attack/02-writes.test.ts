@@ -270,9 +270,9 @@ describe("privilege escalation", () => {
         "execute function sequester.audit_change()",
     ],
     [
-      "replaces a visibility view",
-      "create or replace view sequester.chart_visible_client as " +
-        "select id as client_id from ehr.clients",
+      "replaces the visibility test",
+      "create or replace function sequester.sees_chart(bigint, name) returns boolean " +
+        "language sql as 'select true'",
     ],
     [
       "creates a function in the package schema",

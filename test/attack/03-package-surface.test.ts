@@ -221,9 +221,9 @@ describe("every relation an ordinary staff member may read", () => {
     return result.rows;
   }
 
-  it("includes the public views and the reference schema (enumeration works)", async () => {
+  it("includes the reference schema and settings (enumeration works)", async () => {
     const relations = (await readableColumns(staff)).map((r) => r.relation);
-    expect(relations).toContain("sequester.chart_visible_client");
+    expect(relations).toContain("sequester.settings");
     expect(relations).toContain("ehr.clients");
     expect(relations).not.toContain("sequester.client_access");
   });

@@ -83,6 +83,9 @@ describe("sequester.doctor()", () => {
     await admin.query(
       "create function public.loose() returns int language sql security definer as 'select 1'",
     );
+    // A SQL-standard body names its objects when it is made: no path can redirect it.
+    await admin.query(`create function public.atomic() returns int language sql
+      security definer begin atomic select 1; end`);
     const found = await findings("security definer without search_path");
     expect(found.map((row) => row.object)).toEqual(["public.loose()"]);
     await applyFixes(found);

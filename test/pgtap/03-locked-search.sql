@@ -66,11 +66,11 @@ select throws_ok(
 
 select results_eq(
   $$
-    select client_id from sequester.search_visible_client
-    where client_id between 9000000001 and 9000000003 order by 1
+    select id from generate_series(9000000001::bigint, 9000000004) id
+    where sequester.finds_client(id) order by 1
   $$,
   $$ values (9000000001::bigint), (9000000002), (9000000003) $$,
-  'sequester.search_visible_client lists sequestered clients for a locked-search member'
+  'sequester.finds_client finds sequestered clients, and only existing ones, for a locked-search member'
 );
 
 reset role;

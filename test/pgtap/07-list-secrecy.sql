@@ -1,8 +1,8 @@
 -- The list is secret (SPEC 3.4): an ordinary staff member cannot read the Client Access
 -- List, its staff, its user roles or the audit trail, cannot call the administrators'
--- functions, and learns from the visibility views only what they may see anyway.
+-- functions, and learns from the visibility tests only what they may see anyway.
 begin;
-select plan(17);
+select plan(18);
 \ir fixtures/clinic.psql
 
 analyze ehr.clients;
@@ -100,26 +100,36 @@ select is(
 
 select results_eq(
   $$
-    select client_id from sequester.chart_visible_client
-    where client_id between 9000000001 and 9000000003
+    select id from generate_series(9000000001::bigint, 9000000004) id
+    where sequester.sees_chart(id)
   $$,
   $$ values (9000000002::bigint) $$,
-  'sequester.chart_visible_client lists only the clients the staff member may see'
+  'sequester.sees_chart answers yes only for the clients the staff member may see'
 );
 
 select results_eq(
   $$
-    select client_id from sequester.search_visible_client
-    where client_id between 9000000001 and 9000000003
+    select id from generate_series(9000000001::bigint, 9000000004) id
+    where sequester.finds_client(id)
   $$,
   $$ values (9000000002::bigint) $$,
-  'sequester.search_visible_client lists only the clients the staff member may see'
+  'sequester.finds_client answers yes only for the clients the staff member may see'
 );
 
 select is(
-  (select count(*) from sequester.chart_visible_client),
-  (select count(*) from ehr.clients),
-  'sequester.chart_visible_client holds no client the clients table does not show'
+  pg_temp.answer_of(
+    format('select sequester.sees_chart(9000000001, %L)', :'approved'), 9000000001),
+  pg_temp.answer_of(
+    format('select sequester.sees_chart(9000009999, %L)', :'approved'), 9000009999),
+  'naming an approved colleague gets a staff member the answer of an unknown ID'
+);
+
+select is(
+  pg_temp.answer_of(
+    format('select sequester.finds_client(9000000001, %L)', :'locked'), 9000000001),
+  pg_temp.answer_of(
+    format('select sequester.finds_client(9000009999, %L)', :'locked'), 9000009999),
+  'naming a locked-search colleague gets a staff member the answer of an unknown ID'
 );
 
 -- Column statistics hold sample values (names, birth dates) of every row.
