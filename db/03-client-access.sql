@@ -198,7 +198,7 @@ create trigger client_access_validate
 
 -- An approval must name a person or a team. PostgreSQL's own roles, this package's
 -- roles, and roles that bypass row-level security anyway are refused, on every path
--- (the add_* functions and direct inserts alike). A user role gets a notice with the
+-- (the add_* functions and direct inserts alike), and so is a team named as a person. A user role gets a notice with the
 -- number of roles that hold it, since approving a role that every staff member holds
 -- lifts the sequester for all of them.
 create function sequester.approval_validate() returns trigger
@@ -224,6 +224,20 @@ begin
       using errcode = 'invalid_parameter_value',
         hint = 'Approve a staff member or a team role; package, system and superuser roles '
           || 'are not people.';
+  end if;
+
+  -- A staff approval is for one person. A role that other roles hold is a team: each of
+  -- them may act as it (SET ROLE), so approving it as a staff member would approve them
+  -- all without saying so.
+  if tg_table_name = 'client_access_staff' then
+    select count(*) into holders from pg_auth_members m where m.roleid = approved;
+    if holders > 0 then
+      raise exception 'role % is held by % other roles, so it cannot be approved as one '
+        'staff member', target.rolname, holders
+        using errcode = 'invalid_parameter_value',
+          hint = 'Approve each person with sequester.add_staff, or approve the team knowingly '
+            || 'with sequester.add_user_role.';
+    end if;
   end if;
 
   if tg_table_name = 'client_access_role' then

@@ -5,6 +5,7 @@ import {
   failure,
   noteCount,
   useClinic,
+  visibleClientIds,
 } from "../helpers/clinic.ts";
 import type { TestDatabase } from "../helpers/database.ts";
 
@@ -36,6 +37,27 @@ describe("an approval", () => {
       [clinic.sequenceId],
     );
     expect(direct.code).toBe("22023");
+  });
+
+  it("of a staff member cannot name a role that others hold", async () => {
+    // Each holder could SET ROLE to it: approving it would approve them all unseen.
+    const editor = await db.connectAs(clinic.roles.editor);
+    for (const path of [
+      "select sequester.add_staff($1, 'ehr_user')",
+      `insert into sequester.client_access_staff (client_access_id, staff)
+       values ($1, 'ehr_user')`,
+    ]) {
+      const refused = await failure(editor, path, [clinic.sequenceId]);
+      expect(refused.code).toBe("22023");
+      expect(refused.message).toMatch(
+        /^role ehr_user is held by \d+ other roles, so it cannot be approved as one staff member$/,
+      );
+    }
+    const staff = await db.connectAs(clinic.roles.ordinary);
+    await staff.query("set role ehr_user");
+    expect(await visibleClientIds(staff)).toEqual([clinic.plain]);
+    await staff.end();
+    await editor.end();
   });
 
   it("of a user role says how many roles hold it", async () => {

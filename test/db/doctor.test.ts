@@ -196,6 +196,25 @@ describe("sequester.doctor()", () => {
     await staff.end();
   });
 
+  it("finds a staff approval whose role others have come to hold, and removes it", async () => {
+    const colleague = await db.createRole("colleague");
+    await admin.query(`grant ${clinic.roles.approved} to ${colleague}`);
+    const found = await findings("staff approval held by others");
+    expect(found).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        object: `Sequence ID ${clinic.sequenceId}`,
+      }),
+    ]);
+    await applyFixes(found);
+    expect(await findings("staff approval held by others")).toEqual([]);
+    await admin.query(`revoke ${clinic.roles.approved} from ${colleague}`);
+    await admin.query("select sequester.add_staff($1, $2)", [
+      clinic.sequenceId,
+      clinic.roles.approved,
+    ]);
+  });
+
   it("is for administrators only", async () => {
     const staff = await db.connectAs(clinic.roles.ordinary);
     expect(
