@@ -68,6 +68,19 @@ export function parseValue(
   if (text === "") {
     return null;
   }
+  // The reader decodes UTF-8 and puts U+FFFD where bytes are not UTF-8 (a Latin-1
+  // export, say): refused rather than stored, so that no name is changed unseen.
+  if (text.includes("\uFFFD")) {
+    return new ValueProblem(
+      "UTF-8 text (it holds bytes that are not UTF-8: export as UTF-8, or convert the " +
+        "file, e.g. iconv -f latin1 -t utf-8)",
+    );
+  }
+  if (text.includes("\u0000")) {
+    return new ValueProblem(
+      "text without a NUL byte (PostgreSQL text cannot hold one; remove it from the file)",
+    );
+  }
   switch (kind) {
     case "text":
       return text;

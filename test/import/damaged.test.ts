@@ -80,6 +80,40 @@ describe("importing a damaged export", () => {
     await expectNothingImported();
   });
 
+  it("names the line and column of bytes that are not UTF-8, or a NUL byte", async () => {
+    // A Latin-1 "José" and a NUL byte, written as bytes into two surnames.
+    const path = join(dir, "patients.csv");
+    const lines = (await readFile(path, "utf8")).split("\n");
+    const last = lines[0].split(",").indexOf("LAST");
+    const mark = "\u0001";
+    for (const lineNumber of [4, 6]) {
+      const fields = lines[lineNumber - 1].split(",");
+      fields[last] = mark;
+      lines[lineNumber - 1] = fields.join(",");
+    }
+    const [before, between, after] = lines.join("\n").split(mark);
+    await writeFile(
+      path,
+      Buffer.concat([
+        Buffer.from(before),
+        Buffer.from([0x4a, 0x6f, 0x73, 0xe9]),
+        Buffer.from(between),
+        Buffer.from([0x41, 0x00, 0x42]),
+        Buffer.from(after),
+      ]),
+    );
+    const { details } = await failingImport();
+    expect(details).toContain(
+      "patients.csv line 4: LAST is not UTF-8 text (it holds bytes that are not UTF-8: " +
+        "export as UTF-8, or convert the file, e.g. iconv -f latin1 -t utf-8)",
+    );
+    expect(details).toContain(
+      "patients.csv line 6: LAST is not text without a NUL byte (PostgreSQL text " +
+        "cannot hold one; remove it from the file)",
+    );
+    await expectNothingImported();
+  });
+
   it("never quotes the bad value itself, which may be clinical data", async () => {
     await editLine(join(dir, "patients.csv"), 3, (line) =>
       line.replace(/,\d{4}-\d\d-\d\d,/, ",01/02/1961,"),
