@@ -198,7 +198,8 @@ create trigger client_access_validate
 
 -- An approval must name a person or a team. PostgreSQL's own roles, this package's
 -- roles, and roles that bypass row-level security anyway are refused, on every path
--- (the add_* functions and direct inserts alike), and so is a team named as a person. A user role gets a notice with the
+-- (the add_* functions and direct inserts alike), and so is a team (a role that cannot
+-- log in) named as a staff member. A user role gets a notice with the
 -- number of roles that hold it, since approving a role that every staff member holds
 -- lifts the sequester for all of them.
 create function sequester.approval_validate() returns trigger
@@ -226,18 +227,15 @@ begin
           || 'are not people.';
   end if;
 
-  -- A staff approval is for one person. A role that other roles hold is a team: each of
-  -- them may act as it (SET ROLE), so approving it as a staff member would approve them
-  -- all without saying so.
-  if tg_table_name = 'client_access_staff' then
-    select count(*) into holders from pg_auth_members m where m.roleid = approved;
-    if holders > 0 then
-      raise exception 'role % is held by % other roles, so it cannot be approved as one '
-        'staff member', target.rolname, holders
-        using errcode = 'invalid_parameter_value',
-          hint = 'Approve each person with sequester.add_staff, or approve the team knowingly '
-            || 'with sequester.add_user_role.';
-    end if;
+  -- A staff approval is for one person, and a person logs in (or an application's
+  -- authenticator acts as their login role). A role that cannot log in is a team, held
+  -- by its members: approving it as a staff member would approve them all unsaid.
+  if tg_table_name = 'client_access_staff' and not target.rolcanlogin then
+    raise exception 'role % cannot log in, so it is a team, not a staff member',
+      target.rolname
+      using errcode = 'invalid_parameter_value',
+        hint = 'Approve each person with sequester.add_staff, or approve the team knowingly '
+          || 'with sequester.add_user_role, which says how many roles hold it.';
   end if;
 
   if tg_table_name = 'client_access_role' then

@@ -23,7 +23,7 @@ as $$
     union all select * from sequester.doctor_policy_before_the_package
     union all select * from sequester.doctor_sequence_behind_rows()
     union all select * from sequester.doctor_locks_readable
-    union all select * from sequester.doctor_staff_approval_held_by_others
+    union all select * from sequester.doctor_staff_approval_of_a_team
   ) findings
   order by array_position(array['error', 'warning', 'notice'], findings.severity),
     findings.finding, findings.object

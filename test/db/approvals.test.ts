@@ -39,8 +39,8 @@ describe("an approval", () => {
     expect(direct.code).toBe("22023");
   });
 
-  it("of a staff member cannot name a role that others hold", async () => {
-    // Each holder could SET ROLE to it: approving it would approve them all unseen.
+  it("of a staff member cannot name a team (a role that cannot log in)", async () => {
+    // Each member could SET ROLE to it: approving it would approve them all unseen.
     const editor = await db.connectAs(clinic.roles.editor);
     for (const path of [
       "select sequester.add_staff($1, 'ehr_user')",
@@ -50,7 +50,7 @@ describe("an approval", () => {
       const refused = await failure(editor, path, [clinic.sequenceId]);
       expect(refused.code).toBe("22023");
       expect(refused.message).toMatch(
-        /^role ehr_user is held by \d+ other roles, so it cannot be approved as one staff member$/,
+        /^role ehr_user cannot log in, so it is a team, not a staff member$/,
       );
     }
     const staff = await db.connectAs(clinic.roles.ordinary);

@@ -196,10 +196,11 @@ describe("sequester.doctor()", () => {
     await staff.end();
   });
 
-  it("finds a staff approval whose role others have come to hold, and removes it", async () => {
+  it("finds a staff approval whose role can no longer log in, and removes it", async () => {
     const colleague = await db.createRole("colleague");
     await admin.query(`grant ${clinic.roles.approved} to ${colleague}`);
-    const found = await findings("staff approval held by others");
+    await admin.query(`alter role ${clinic.roles.approved} nologin`);
+    const found = await findings("staff approval of a team");
     expect(found).toEqual([
       expect.objectContaining({
         severity: "warning",
@@ -207,7 +208,8 @@ describe("sequester.doctor()", () => {
       }),
     ]);
     await applyFixes(found);
-    expect(await findings("staff approval held by others")).toEqual([]);
+    expect(await findings("staff approval of a team")).toEqual([]);
+    await admin.query(`alter role ${clinic.roles.approved} login`);
     await admin.query(`revoke ${clinic.roles.approved} from ${colleague}`);
     await admin.query("select sequester.add_staff($1, $2)", [
       clinic.sequenceId,
