@@ -39,15 +39,54 @@ create trigger settings_check_time_zone
 
 -- The date in the organization's time zone when the current statement began (not the
 -- transaction: a transaction held open across midnight must not keep yesterday's list).
--- Stable within a statement. A SQL-standard body is parsed once, here, so a session's
--- search_path cannot swap the clock for a function of its own; the planner can still
--- inline it.
-create function sequester.today() returns date
-language sql
-stable
-parallel safe
-begin atomic
-  select (statement_timestamp() at time zone s.time_zone)::date from sequester.settings s;
+-- Stable within a statement. Every policy asks it on every row it tests, so it is made
+-- with the zone written in (define_today, whenever the setting changes) rather than
+-- reading sequester.settings: a SQL-standard body of one expression, which the planner
+-- inlines, so that asking costs no function call and no query. Its names are bound when
+-- it is made, so a session's search_path cannot swap the clock for a function of its own.
+create function sequester.define_today(p_time_zone text) returns void
+language plpgsql
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+  execute format($f$
+    create or replace function sequester.today() returns date
+    language sql
+    stable
+    parallel safe
+    begin atomic
+      select pg_catalog.timezone(%L::text, pg_catalog.statement_timestamp())::pg_catalog.date;
+    end
+  $f$, p_time_zone);
+  -- A PL/pgSQL expression keeps a SQL function it calls, with the today() it inlined,
+  -- for the rest of its transaction. Altering the two tests that do makes every such
+  -- expression plan them anew, so that the new zone holds from the next statement.
+  if pg_catalog.to_regprocedure('sequester.sees_chart(bigint, name)') is not null then
+    alter function sequester.sees_chart(bigint, name) cost 0.0001;
+    alter function sequester.finds_client(bigint, name) cost 100;
+  end if;
 end;
+$$;
+
+revoke execute on function sequester.define_today(text) from public;
+select sequester.define_today(time_zone) from sequester.settings;
+
+-- Runs as its owner, who owns today(), whoever changes the setting.
+create function sequester.settings_define_today() returns trigger
+language plpgsql
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+  perform sequester.define_today(new.time_zone);
+  return null;
+end;
+$$;
+
+revoke execute on function sequester.settings_define_today() from public;
+
+create trigger settings_define_today
+  after insert or update of time_zone on sequester.settings
+  for each row execute function sequester.settings_define_today();
 
 grant select on sequester.settings to public;
