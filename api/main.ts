@@ -5,6 +5,7 @@
 //   node api/main.ts schema [--check]   regenerate (or check) api/schema.graphql
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { describeError } from "../scripts/cli/describe-error.ts";
 
 // Before PostGraphile loads: production unless the environment says otherwise.
 process.env.GRAPHILE_ENV ??= "production";
@@ -50,6 +51,9 @@ try {
   if (values.help) {
     say(usage);
   } else if (command === "serve") {
+    if (rest.length > 0) {
+      throw new UsageError(`unknown command "${rest[0]}" after serve`);
+    }
     await runServe();
   } else if (command === "token") {
     await runToken(rest[0]);
@@ -61,9 +65,16 @@ try {
     throw new UsageError(`unknown command "${command}"`);
   }
 } catch (error) {
-  const message = error instanceof Error ? error.message : String(error);
-  console.error(`error: ${message}`);
-  if (error instanceof UsageError) console.error(usage);
+  if (error instanceof UsageError) {
+    console.error(`error: ${error.message}`);
+    console.error(usage);
+  } else {
+    // What failed and what to do, as the command line says it.
+    const described = describeError(error, values.verbose);
+    console.error(`error: ${described.message}`);
+    for (const detail of described.details) console.error(`  ${detail}`);
+    console.error(`  ${described.hint}`);
+  }
   if (values.verbose && error instanceof Error) console.error(error.stack);
   process.exitCode = 1;
 }

@@ -37,11 +37,13 @@ function delegate(
   };
 }
 
+// `sequester serve token ROLE` and the like reach the API's own subcommands; with none
+// named, api/main.ts serves.
 export const serveCommand = delegate(
   "serve",
-  "serve the GraphQL administration API (see npm run serve)",
+  "serve the GraphQL administration API, or sign a token (see npm run serve)",
   "api/main.ts",
-  ["serve"],
+  [],
 );
 
 export const benchCommand = delegate(

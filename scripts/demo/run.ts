@@ -84,7 +84,10 @@ async function chooseServer(
   }
   log.progress("Starting a throwaway PostgreSQL (no DATABASE_URL is set) …");
   const server = await startThrowawayPostgres(log);
-  cleanups.push(server.stop);
+  cleanups.push(async () => {
+    await server.stop();
+    log.info("Deleted the throwaway PostgreSQL.");
+  });
   log.info(
     `Started a throwaway PostgreSQL on ${new URL(server.url).host}; ` +
       "it is deleted when the demo ends.",

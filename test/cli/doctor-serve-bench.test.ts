@@ -71,6 +71,20 @@ describe("sequester serve and bench", () => {
     expect(bench.stdout).toContain("--clients N");
   });
 
+  it("reach the API's own subcommands: serve token prints the token alone", async () => {
+    const run = await sequester(
+      ["serve", "token", "dr_okafor", "--expires", "1h"],
+      {
+        JWT_SECRET: "a".repeat(48),
+      },
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    const stray = await sequester(["serve", "serve", "extra"]);
+    expect(stray.code).toBe(1);
+    expect(stray.stderr).toContain('unknown command "extra" after serve');
+  });
+
   it("are listed by sequester --help", async () => {
     const run = await sequester(["--help"]);
     for (const command of ["doctor", "serve", "bench"]) {
