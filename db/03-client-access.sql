@@ -77,7 +77,9 @@ create index client_access_role_user_role on sequester.client_access_role (user_
 
 -- The client's record in force today, if any (at most one: the exclusion constraint).
 -- For the package's own functions; it is not granted to staff, for whom it would tell
--- which clients are sequestered.
+-- which clients are sequestered. Written in the form of the index below, so that a
+-- record not in force is passed over inside the index and never read: open_chart calls
+-- it for any client, and a page read for an ended record would show in EXPLAIN BUFFERS.
 create function sequester.record_in_force(p_client_id bigint)
 returns setof sequester.client_access
 language sql
@@ -87,7 +89,7 @@ begin atomic
   from sequester.client_access a
   where a.client_id = p_client_id
     and a.start_date <= sequester.today()
-    and (a.end_date is null or a.end_date > sequester.today());
+    and coalesce(a.end_date, 'infinity'::date) > sequester.today();
 end;
 
 revoke execute on function sequester.record_in_force(bigint) from public;
@@ -213,6 +215,7 @@ declare
   end;
   target pg_roles;
   holders bigint;
+  holder_names text;
 begin
   select * into target from pg_roles r where r.oid = approved;
   if not found then
@@ -236,6 +239,17 @@ begin
       using errcode = 'invalid_parameter_value',
         hint = 'Approve each person with sequester.add_staff, or approve the team knowingly '
           || 'with sequester.add_user_role, which says how many roles hold it.';
+  end if;
+  -- A login role may be held too (an API authenticator holds the staff it acts for, a
+  -- colleague may have been granted it): its holders may act as it, so say who they are.
+  if tg_table_name = 'client_access_staff' then
+    select count(*), string_agg(m.member::regrole::text, ', ' order by m.member::regrole::text)
+      into holders, holder_names
+    from pg_auth_members m where m.roleid = approved;
+    if holders > 0 then
+      raise notice 'staff member % is held by % other roles (%), who may act as them',
+        target.rolname, holders, holder_names;
+    end if;
   end if;
 
   if tg_table_name = 'client_access_role' then

@@ -17,6 +17,7 @@ const findings = [
   "db/doctor/12-sequence-behind-rows.sql",
   "db/doctor/13-locks-readable.sql",
   "db/doctor/14-staff-approval-of-a-team.sql",
+  "db/doctor/15-other-database-open-to-all.sql",
   "db/doctor/99-doctor.sql",
 ];
 
@@ -29,7 +30,8 @@ export async function down(pgm: MigrationBuilder): Promise<void> {
     drop function sequester.doctor();
     drop function sequester.doctor_record_of_missing_client();
     drop function sequester.doctor_sequence_behind_rows();
-    drop view sequester.doctor_staff_approval_of_a_team,
+    drop view sequester.doctor_other_database_open_to_all,
+      sequester.doctor_staff_approval_of_a_team,
       sequester.doctor_locks_readable,
       sequester.doctor_policy_before_the_package,
       sequester.doctor_statistics_readable,

@@ -15,10 +15,10 @@
 -- whose approval has not expired, or as a member, direct or indirect, of a listed user
 -- role. It runs as its owner because the caller may not read the list, so it learns the
 -- caller from calling_role(); p_role is the caller's current_user, and when the two
--- differ (inside another owner's security definer function) it answers no. Asking it
--- about any record tells a caller only which records approve them, and those are
--- clients they may see anyway. It is a function, not a subquery in the view, so that
--- planning a query against a protected table stays cheap.
+-- differ (inside another owner's security definer function) it answers no. Only the
+-- package's definer functions call it (db/08-grants.sql): its answer would tell a
+-- caller only which records approve them, but the pages it reads to find out would
+-- tell which records approve a team.
 create function sequester.approves(p_client_access_id bigint, p_role name)
 returns boolean
 language plpgsql

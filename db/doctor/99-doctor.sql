@@ -24,6 +24,7 @@ as $$
     union all select * from sequester.doctor_sequence_behind_rows()
     union all select * from sequester.doctor_locks_readable
     union all select * from sequester.doctor_staff_approval_of_a_team
+    union all select * from sequester.doctor_other_database_open_to_all
   ) findings
   order by array_position(array['error', 'warning', 'notice'], findings.severity),
     findings.finding, findings.object

@@ -114,6 +114,30 @@ describe("writes as probes", () => {
     expect(missing.error).toBeUndefined();
   });
 
+  it("documents: insert … returning on the clients table is refused to staff", async () => {
+    // The SELECT rule is checked on the new row before it exists, and the test answers
+    // "no" for a client that does not exist (SECURITY.md). A plain insert works, and a
+    // chart row can be returned: its client exists.
+    const returning = await rolledBack(
+      staff,
+      `insert into ehr.clients (first_name, last_name, birth_date)
+       values ('New', 'Intake', '2000-01-01') returning id`,
+    );
+    expect(returning.error?.code).toBe("42501");
+    const plain = await rolledBack(
+      staff,
+      `insert into ehr.clients (first_name, last_name, birth_date)
+       values ('New', 'Intake', '2000-01-01')`,
+    );
+    expect(plain.error).toBeUndefined();
+    const chart = await rolledBack(
+      staff,
+      `insert into ehr.progress_notes (client_id, note) values (${clinic.visible}, 'n')
+       returning id`,
+    );
+    expect(chart.error).toBeUndefined();
+  });
+
   it("a foreign key does not tell a hidden encounter from a missing one", async () => {
     // progress_notes.encounter_id references ehr.encounters; referential checks see
     // every row. Naming the hidden client's encounter must fail like a missing one.

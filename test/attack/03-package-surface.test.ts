@@ -119,6 +119,9 @@ describe("every package function an ordinary staff member may execute", () => {
     const names = (await executableFunctions(staff)).map((fn) => fn.signature);
     expect(names).toContain("sequester.open_chart(bigint)");
     expect(names).toContain("sequester.request_access(bigint,text)");
+    // Only the definer's tests ask approves(): the pages it reads would tell a caller
+    // which records approve a team.
+    expect(names).not.toContain("sequester.approves(bigint,name)");
   });
 
   for (const [mode, settings] of sessionModes) {

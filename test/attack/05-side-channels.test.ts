@@ -242,6 +242,8 @@ describe("plans a staff member may ask for", () => {
     for (const sql of [
       "select sequester.sees_chart($1)",
       "select sequester.finds_client($1)",
+      "select sequester.record_chart_open($1)",
+      "select sequester.open_chart($1)",
       "select * from ehr.clients where id = $1",
       "select * from ehr.progress_notes where client_id = $1",
     ]) {

@@ -217,6 +217,26 @@ describe("sequester.doctor()", () => {
     ]);
   });
 
+  it("finds another database that every role may connect to, and closes it", async () => {
+    // pg_locks and pg_stat_database there show what queries here read.
+    const other = `${db.name.slice(0, 40)}_other`;
+    await admin.query(`create database ${other}`);
+    try {
+      const found = (
+        await findings("another database open to every role")
+      ).filter((row) => row.object === other);
+      expect(found).toEqual([expect.objectContaining({ severity: "error" })]);
+      await applyFixes(found);
+      expect(
+        (await findings("another database open to every role")).map(
+          (row) => row.object,
+        ),
+      ).not.toContain(other);
+    } finally {
+      await admin.query(`drop database ${other}`);
+    }
+  });
+
   it("is for administrators only", async () => {
     const staff = await db.connectAs(clinic.roles.ordinary);
     expect(
