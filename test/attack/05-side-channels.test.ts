@@ -260,6 +260,53 @@ describe("plans a staff member may ask for", () => {
   });
 });
 
+describe("plans of a hidden client", () => {
+  it("count no team approvals: EXPLAIN BUFFERS is the same with none or three", async () => {
+    // approves() once read every team listed on the record; the pages it read told a
+    // staff member with a SQL prompt how many teams a hidden client is approved to.
+    const admin = await db.admin();
+    const [bare, teamed] = [7310000501, 7310000502];
+    await admin.query(
+      `insert into ehr.clients (id, first_name, last_name, birth_date)
+       select id, 'Hidden', 'Twice', '1970-01-01' from unnest($1::bigint[]) id`,
+      [[bare, teamed]],
+    );
+    const records = await admin.query<{ id: string }>(
+      `insert into sequester.client_access (client_id, start_date)
+       values ($1, sequester.today()), ($2, sequester.today()) returning id`,
+      [bare, teamed],
+    );
+    for (const name of ["team_a", "team_b", "team_c"]) {
+      const team = await db.createRole(name, "nologin");
+      await admin.query("select sequester.add_user_role($1, $2)", [
+        records.rows[1].id,
+        team,
+      ]);
+    }
+    const prober = await db.connectAs(clinic.roles.ordinary);
+    await prober.query("set enable_seqscan = off");
+    const explained = async (sql: string, id: number) =>
+      (
+        await prober.query(
+          `explain (analyze, buffers, costs off, timing off, summary off) ${sql.replace("$1", String(id))}`,
+        )
+      ).rows
+        .map((row) => row["QUERY PLAN"])
+        .join("\n")
+        .replaceAll(String(id), "ID");
+    for (const sql of [
+      "select sequester.sees_chart($1)",
+      "select id from ehr.clients where id = $1",
+    ]) {
+      for (const id of [bare, teamed]) await explained(sql, id);
+      expect(await explained(sql, teamed), sql).toEqual(
+        await explained(sql, bare),
+      );
+    }
+    await prober.end();
+  });
+});
+
 describe("documents: what PostgreSQL reveals by design", () => {
   it("documents: EXPLAIN ANALYZE counts the rows the policies remove", async () => {
     // "Rows Removed by Filter" counts the hidden row the policy filtered out, and the
