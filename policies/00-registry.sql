@@ -240,7 +240,7 @@ begin
 
   if entry.kind = 'clients' and entry.parent is null then
     alter table sequester.client_access drop constraint if exists client_access_client_fk;
-    perform sequester.define_empty_visibility();
+    perform sequester.define_visibility(null, null);
     execute format('revoke select on %s from sequester_definer', p_table);
     execute format('revoke usage on schema %I from sequester_definer',
       (select n.nspname from pg_class c join pg_namespace n on n.oid = c.relnamespace

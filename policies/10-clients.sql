@@ -5,9 +5,10 @@
 -- A policy runs with the privileges of the person querying, and staff must not read the
 -- Client Access List, so each test runs as sequester_definer, which may read the list
 -- and the clients table, with its search_path fixed. EXPLAIN shows a caller the call
--- and nothing of the plans inside it, so nothing of the list it reads. (An earlier version read the list in a view granted to
--- PUBLIC; EXPLAIN ANALYZE on the view showed its reads of the list, past and future
--- records of clients the caller could see included.) Each test answers "no" for a
+-- and nothing of the plans inside it, so nothing of the list it reads. (An earlier
+-- version read the list in a view granted to PUBLIC; EXPLAIN ANALYZE on the view showed
+-- its reads of the list, past and future records of clients the caller could see
+-- included.) Each test answers "no" for a
 -- client the caller may not see and for an ID that does not exist alike: asking about
 -- any ID tells a caller nothing they could not learn by selecting from the table.
 
@@ -86,30 +87,27 @@ $$;
 -- record in force today that leaves p_role out. p_role is the caller's current_user
 -- (sees_chart(bigint) passes it); approves() answers no when it is not the role the
 -- statement acts for, so naming another role gets a caller nothing. Made, with the
--- clients table written in, when a clients table is protected. PL/pgSQL, so that its
--- plans are kept across statements (a SQL function is planned again in every
--- transaction, which doubled the cost of a lookup by ID).
+-- clients table written in, when a clients table is protected; with none (before one
+-- is protected, after it is unprotected) both tests exist and answer no, so that
+-- everything depending on them can be made first. PL/pgSQL, so that their plans are
+-- kept across statements (a SQL function is planned again in every transaction, which
+-- doubled the cost of a lookup by ID).
 create function sequester.define_visibility(p_clients regclass, p_key name)
 returns void
 language plpgsql
 set search_path = pg_catalog, pg_temp
 as $$
+declare
+  sees_body text := 'begin return false; end;';
+  finds_body text := 'begin return false; end;';
 begin
-  -- The definer reads the clients table by name when it plans its queries.
-  execute format('grant usage on schema %I to sequester_definer',
-    (select n.nspname from pg_class c join pg_namespace n on n.oid = c.relnamespace
-     where c.oid = p_clients));
+  if p_clients is not null then
+    -- The definer reads the clients table by name when it plans its queries.
+    execute format('grant usage on schema %I to sequester_definer',
+      (select n.nspname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+       where c.oid = p_clients));
 
-  execute format($f$
-    create or replace function sequester.sees_chart(p_client_id bigint, p_role name)
-    returns boolean
-    language plpgsql
-    stable
-    security definer
-    parallel safe
-    cost 0.0001
-    set search_path = pg_catalog, pg_temp
-    as $body$
+    sees_body := format($body$
     begin
       return exists (select 1 from %2$s c where c.%1$I = p_client_id)
         and not exists (
@@ -122,21 +120,12 @@ begin
             and not sequester.approves(a.id, p_role)
         );
     end;
-    $body$
-  $f$, p_key, p_clients);
+    $body$, p_key, p_clients);
 
-  -- Whether p_role finds the client in a search: it may open the chart, or it is a
-  -- member of sequester_locked_search (listed but locked) and the client exists. The
-  -- membership counts only for the role the statement acts for, as approvals do.
-  execute format($f$
-    create or replace function sequester.finds_client(p_client_id bigint, p_role name)
-    returns boolean
-    language plpgsql
-    stable
-    security definer
-    parallel safe
-    set search_path = pg_catalog, pg_temp
-    as $body$
+    -- Whether p_role finds the client in a search: it may open the chart, or it is a
+    -- member of sequester_locked_search (listed but locked) and the client exists. The
+    -- membership counts only for the role the statement acts for, as approvals do.
+    finds_body := format($body$
     declare
       caller regrole := sequester.calling_role();
     begin
@@ -149,49 +138,32 @@ begin
           and exists (select 1 from %2$s c where c.%1$I = p_client_id),
         false);
     end;
-    $body$
-  $f$, p_key, p_clients);
+    $body$, p_key, p_clients);
+  end if;
 
-  perform sequester.own_visibility();
-end;
-$$;
+  execute format($f$
+    create or replace function sequester.sees_chart(p_client_id bigint, p_role name)
+    returns boolean
+    language plpgsql
+    stable
+    security definer
+    parallel safe
+    cost 0.0001
+    set search_path = pg_catalog, pg_temp
+    as %L
+  $f$, sees_body);
+  execute format($f$
+    create or replace function sequester.finds_client(p_client_id bigint, p_role name)
+    returns boolean
+    language plpgsql
+    stable
+    security definer
+    parallel safe
+    set search_path = pg_catalog, pg_temp
+    as %L
+  $f$, finds_body);
 
-revoke execute on function sequester.define_visibility(regclass, name) from public;
-
--- Until a clients table is protected (and again after it is unprotected) both tests
--- exist and answer no, so that everything depending on them can be made first.
-create function sequester.define_empty_visibility() returns void
-language plpgsql
-set search_path = pg_catalog, pg_temp
-as $$
-begin
-  create or replace function sequester.sees_chart(p_client_id bigint, p_role name)
-  returns boolean
-  language plpgsql
-  stable
-  security definer
-  parallel safe
-  cost 0.0001
-  set search_path = pg_catalog, pg_temp
-  as $body$ begin return false; end; $body$;
-  create or replace function sequester.finds_client(p_client_id bigint, p_role name)
-  returns boolean
-  language plpgsql
-  stable
-  security definer
-  parallel safe
-  set search_path = pg_catalog, pg_temp
-  as $body$ begin return false; end; $body$;
-  perform sequester.own_visibility();
-end;
-$$;
-
--- Both tests run as sequester_definer, and every role may call them.
-create function sequester.own_visibility() returns void
-language plpgsql
-set search_path = pg_catalog, pg_temp
-as $$
-begin
+  -- Both tests run as sequester_definer, and every role may call them.
   alter function sequester.sees_chart(bigint, name) owner to sequester_definer;
   alter function sequester.finds_client(bigint, name) owner to sequester_definer;
   grant execute on function sequester.sees_chart(bigint, name),
@@ -199,9 +171,9 @@ begin
 end;
 $$;
 
-revoke execute on function sequester.define_empty_visibility() from public;
-revoke execute on function sequester.own_visibility() from public;
-select sequester.define_empty_visibility();
+revoke execute on function sequester.define_visibility(regclass, name) from public;
+select sequester.define_visibility(null, null);
+
 
 -- The test every policy applies to a row: may the current role see this client's
 -- chart? It is a function, not a subquery in the policy, and it is declared nearly
