@@ -121,7 +121,7 @@ describe("LISTEN", () => {
 });
 
 describe("locks other sessions can see", () => {
-  it("pg_locks is closed to staff: under SERIALIZABLE it lists the rows a policy read", async () => {
+  it("pg_locks is closed to staff: under SERIALIZABLE it lists what a policy read", async () => {
     // A session's predicate locks name every row its statements read, the rows the
     // policy read on its behalf included: here the Client Access List record of the
     // hidden client, which a probe of a missing ID never reads. db/12-locks.sql.
@@ -163,7 +163,7 @@ describe("locks other sessions can see", () => {
     await monitor.end();
   });
 
-  it("pg_locks shows a monitoring role nothing derived from the client an editor is sequestering", async () => {
+  it("pg_locks shows a monitoring role nothing derived from the client sequestered", async () => {
     // Lock keys that depend on the client ID (an advisory lock keyed by it, say) would
     // name the client being sequestered to whoever may read pg_locks.
     const monitor = await db.connectAs(
@@ -207,6 +207,27 @@ describe("locks other sessions can see", () => {
   });
 });
 
+/**
+ * The plan of `sql` with `$1` set to `id`, as `client` sees it with these EXPLAIN
+ * options (costs and timings left out), the ID itself blanked so that plans of two
+ * clients compare.
+ */
+async function explainedFor(
+  client: pg.Client,
+  sql: string,
+  id: number,
+  options: string,
+): Promise<string> {
+  const plan = await client.query(
+    `explain (${options}, costs off, timing off, summary off) ` +
+      sql.replace("$1", String(id)),
+  );
+  return plan.rows
+    .map((row) => row["QUERY PLAN"])
+    .join("\n")
+    .replaceAll(String(id), "ID");
+}
+
 describe("plans a staff member may ask for", () => {
   it("EXPLAIN ANALYZE shows nothing of the list the visibility test reads", async () => {
     // The test once read the list through a view that staff could EXPLAIN: its plan
@@ -230,15 +251,8 @@ describe("plans a staff member may ask for", () => {
     );
     const prober = await db.connectAs(clinic.roles.ordinary);
     await prober.query("set enable_seqscan = off");
-    const explained = async (sql: string, id: number) =>
-      (
-        await prober.query(
-          `explain (analyze, verbose, buffers, costs off, timing off, summary off) ${sql.replace("$1", String(id))}`,
-        )
-      ).rows
-        .map((row) => row["QUERY PLAN"])
-        .join("\n")
-        .replaceAll(String(id), "ID");
+    const explained = (sql: string, id: number) =>
+      explainedFor(prober, sql, id, "analyze, verbose, buffers");
     for (const sql of [
       "select sequester.sees_chart($1)",
       "select sequester.finds_client($1)",
@@ -285,15 +299,8 @@ describe("plans of a hidden client", () => {
     }
     const prober = await db.connectAs(clinic.roles.ordinary);
     await prober.query("set enable_seqscan = off");
-    const explained = async (sql: string, id: number) =>
-      (
-        await prober.query(
-          `explain (analyze, buffers, costs off, timing off, summary off) ${sql.replace("$1", String(id))}`,
-        )
-      ).rows
-        .map((row) => row["QUERY PLAN"])
-        .join("\n")
-        .replaceAll(String(id), "ID");
+    const explained = (sql: string, id: number) =>
+      explainedFor(prober, sql, id, "analyze, buffers");
     for (const sql of [
       "select sequester.sees_chart($1)",
       "select id from ehr.clients where id = $1",

@@ -70,7 +70,8 @@ select results_eq(
     where sequester.finds_client(id) order by 1
   $$,
   $$ values (9000000001::bigint), (9000000002), (9000000003) $$,
-  'sequester.finds_client finds sequestered clients, and only existing ones, for a locked-search member'
+  'sequester.finds_client finds sequestered clients, and only existing ones, '
+    || 'for a locked-search member'
 );
 
 reset role;
