@@ -2,8 +2,9 @@
 // (ehr_user), tries to learn of a hidden client with plain SQL. Every attack runs with the
 // hidden client's ID and with an ID that never existed: the two answers must be the same.
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useClinic } from "../helpers/clinic.ts";
+import type { TestDatabase } from "../helpers/database.ts";
 import {
   type AttackClinic,
   hiddenVersusMissing,
@@ -28,13 +29,15 @@ const chartTables = [
   "ehr.progress_notes",
 ];
 
+useClinic(
+  "attack_reading",
+  (opened) => {
+    ({ db, clinic } = opened);
+  },
+  openAttackClinic,
+);
 beforeAll(async () => {
-  db = await createTestDatabase("attack_reading");
-  clinic = await openAttackClinic(db);
   staff = await db.connectAs(clinic.roles.ordinary);
-});
-afterAll(async () => {
-  await db?.drop();
 });
 
 async function expectSame(sql: string, extra: unknown[] = []) {

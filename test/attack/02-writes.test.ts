@@ -2,8 +2,9 @@
 // and deletes rows to learn whether a hidden client exists, and tries to give themselves
 // the power to see one. Every write runs in a transaction that is rolled back.
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useClinic } from "../helpers/clinic.ts";
+import type { TestDatabase } from "../helpers/database.ts";
 import {
   type AttackClinic,
   blanked,
@@ -16,13 +17,15 @@ let db: TestDatabase;
 let clinic: AttackClinic;
 let staff: pg.Client;
 
+useClinic(
+  "attack_writes",
+  (opened) => {
+    ({ db, clinic } = opened);
+  },
+  openAttackClinic,
+);
 beforeAll(async () => {
-  db = await createTestDatabase("attack_writes");
-  clinic = await openAttackClinic(db);
   staff = await db.connectAs(clinic.roles.ordinary);
-});
-afterAll(async () => {
-  await db?.drop();
 });
 
 /** The statement's outcome inside a transaction that is always rolled back. */

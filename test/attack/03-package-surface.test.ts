@@ -4,8 +4,9 @@
 // one (and with NULLs), at every message level and in read-only transactions; every
 // relation they may read is searched by every integer column for both IDs.
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useClinic } from "../helpers/clinic.ts";
+import type { TestDatabase } from "../helpers/database.ts";
 import {
   type AttackClinic,
   comparable,
@@ -25,13 +26,15 @@ interface Callable {
   types: string[];
 }
 
+useClinic(
+  "attack_surface",
+  (opened) => {
+    ({ db, clinic } = opened);
+  },
+  openAttackClinic,
+);
 beforeAll(async () => {
-  db = await createTestDatabase("attack_surface");
-  clinic = await openAttackClinic(db);
   staff = await db.connectAs(clinic.roles.ordinary);
-});
-afterAll(async () => {
-  await db?.drop();
 });
 
 /** Functions in schema sequester the connected role may execute, trigger functions aside. */

@@ -3,8 +3,9 @@
 // CVE-2024-10976) is about exactly this. A session that was approved and switches to a
 // role that is not must see what that role sees, on its very next statement.
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
+import { describe, expect, it } from "vitest";
+import { useClinic } from "../helpers/clinic.ts";
+import type { TestDatabase } from "../helpers/database.ts";
 import {
   type AttackClinic,
   hiddenVersusMissing,
@@ -15,13 +16,13 @@ import {
 let db: TestDatabase;
 let clinic: AttackClinic;
 
-beforeAll(async () => {
-  db = await createTestDatabase("attack_roles");
-  clinic = await openAttackClinic(db);
-});
-afterAll(async () => {
-  await db?.drop();
-});
+useClinic(
+  "attack_roles",
+  (opened) => {
+    ({ db, clinic } = opened);
+  },
+  openAttackClinic,
+);
 
 /** Rows the session sees for the hidden client, by id, in clients and in the chart. */
 async function seen(client: pg.Client, statement: string): Promise<number> {

@@ -3,8 +3,9 @@
 // "documents:" and asserts the known behaviour, and SECURITY.md says how to deploy
 // around it; where the package leaks, the test fails until it is mended.
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useClinic } from "../helpers/clinic.ts";
+import type { TestDatabase } from "../helpers/database.ts";
 import {
   type AttackClinic,
   comparable,
@@ -17,13 +18,15 @@ let db: TestDatabase;
 let clinic: AttackClinic;
 let staff: pg.Client;
 
+useClinic(
+  "attack_side",
+  (opened) => {
+    ({ db, clinic } = opened);
+  },
+  openAttackClinic,
+);
 beforeAll(async () => {
-  db = await createTestDatabase("attack_side");
-  clinic = await openAttackClinic(db);
   staff = await db.connectAs(clinic.roles.ordinary);
-});
-afterAll(async () => {
-  await db?.drop();
 });
 
 /** Collects the notifications on a channel while `work` runs. */

@@ -3,8 +3,9 @@
 // it says), and none leaves the list changed or a client exposed. The CLI, importer and
 // API doors belong to their own suites (test/cli, test/import, test/api).
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useClinic } from "../helpers/clinic.ts";
+import type { TestDatabase } from "../helpers/database.ts";
 import { type AttackClinic, observe, openAttackClinic } from "./attacker.ts";
 
 let db: TestDatabase;
@@ -12,14 +13,16 @@ let clinic: AttackClinic;
 let editor: pg.Client;
 let staff: pg.Client;
 
+useClinic(
+  "attack_bad_input",
+  (opened) => {
+    ({ db, clinic } = opened);
+  },
+  openAttackClinic,
+);
 beforeAll(async () => {
-  db = await createTestDatabase("attack_bad_input");
-  clinic = await openAttackClinic(db);
   editor = await db.connectAs(clinic.roles.editor);
   staff = await db.connectAs(clinic.roles.ordinary);
-});
-afterAll(async () => {
-  await db?.drop();
 });
 
 async function listSnapshot(): Promise<string> {

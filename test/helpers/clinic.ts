@@ -84,17 +84,21 @@ export async function openClinic(db: TestDatabase): Promise<Clinic> {
 }
 
 /**
- * Gives a test file a database of its own with the clinic in it: made before the
- * file's first test (`opened` receives both), dropped after its last.
+ * Gives a test file a database of its own with a clinic in it (`open` makes it; the
+ * attack suite passes its larger one): made before the file's first test (`opened`
+ * receives both), dropped after its last.
  */
-export function useClinic(
+export function useClinic<C extends Clinic = Clinic>(
   name: string,
-  opened: (fixture: { db: TestDatabase; clinic: Clinic }) => void,
+  opened: (fixture: { db: TestDatabase; clinic: C }) => void,
+  open: (db: TestDatabase) => Promise<C> = openClinic as (
+    db: TestDatabase,
+  ) => Promise<C>,
 ): void {
   let db: TestDatabase | undefined;
   beforeAll(async () => {
     db = await createTestDatabase(name);
-    opened({ db, clinic: await openClinic(db) });
+    opened({ db, clinic: await open(db) });
   });
   afterAll(async () => {
     await db?.drop();
