@@ -16,6 +16,31 @@ useClinic("visibility", (opened) => {
   ({ db, clinic } = opened);
 });
 
+describe("a renamed clients table", () => {
+  it("keeps its rules: the visibility tests follow the new name", async () => {
+    // The tests name the table in their text; an event trigger makes them again.
+    const admin = await db.admin();
+    await admin.query("alter table ehr.clients rename to clients_renamed");
+    try {
+      const staff = await db.connectAs(clinic.roles.ordinary);
+      const approved = await db.connectAs(clinic.roles.approved);
+      const ids = async (client: typeof staff) =>
+        (
+          await client.query<{ id: string }>(
+            "select id from ehr.clients_renamed order by id",
+          )
+        ).rows.map((row) => Number(row.id));
+      expect(await ids(staff)).toEqual([clinic.plain]);
+      expect(await ids(approved)).toEqual([clinic.vip, clinic.plain]);
+      expect(await noteCount(staff, clinic.vip)).toBe(0);
+      await staff.end();
+      await approved.end();
+    } finally {
+      await admin.query("alter table ehr.clients_renamed rename to clients");
+    }
+  });
+});
+
 describe("an ordinary staff member", () => {
   it("does not find a sequestered client in any search", async () => {
     const staff = await db.connectAs(clinic.roles.ordinary);
