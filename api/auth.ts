@@ -50,11 +50,7 @@ export async function makeVerifier(options: KeyOptions): Promise<Verifier> {
   if (secret && !/^HS(256|384|512)$/.test(algorithm)) {
     throw new Error(`a shared secret cannot verify ${algorithm} tokens`);
   }
-  if (secret && Buffer.byteLength(secret) < 32) {
-    throw new Error(
-      "JWT_SECRET is shorter than 32 bytes; use a longer random one",
-    );
-  }
+  if (secret) checkSecret(secret);
   const key: Uint8Array | CryptoKey | KeyObject = secret
     ? new TextEncoder().encode(secret)
     : await importSPKI(publicKey as string, algorithm);
@@ -161,11 +157,21 @@ export async function admitRole(
   return role;
 }
 
+/** The one rule for a shared secret, for verifying and for signing alike. */
+function checkSecret(secret: string): void {
+  if (Buffer.byteLength(secret) < 32) {
+    throw new Error(
+      "JWT_SECRET is shorter than 32 bytes; use a longer random one",
+    );
+  }
+}
+
 export async function signToken(
   secret: string,
   role: string,
   expiresIn = "12h",
 ): Promise<string> {
+  checkSecret(secret);
   return new SignJWT({ role })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setIssuedAt()

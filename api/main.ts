@@ -68,8 +68,14 @@ try {
   if (error instanceof UsageError) {
     console.error(`error: ${error.message}`);
     console.error(usage);
+  } else if (typeof (error as { code?: unknown }).code !== "string") {
+    // The API's own refusals say what to do in their message.
+    console.error(
+      `error: ${error instanceof Error ? error.message : String(error)}`,
+    );
   } else {
-    // What failed and what to do, as the command line says it.
+    // A database or connection error: what failed and what to do, as the command line
+    // says it.
     const described = describeError(error, values.verbose);
     console.error(`error: ${described.message}`);
     for (const detail of described.details) console.error(`  ${detail}`);
@@ -149,8 +155,10 @@ async function runToken(role: string | undefined): Promise<void> {
   if (!role) throw new UsageError("name the staff role the token is for");
   const secret = process.env.JWT_SECRET;
   if (!secret) {
-    throw new Error(
-      "JWT_SECRET is not set; with JWT_PUBLIC_KEY your identity provider signs tokens",
+    throw new UsageError(
+      "JWT_SECRET is not set: set the secret the server verifies tokens with " +
+        "(32 or more random bytes, e.g. openssl rand -base64 48); with " +
+        "JWT_PUBLIC_KEY your identity provider signs tokens instead",
     );
   }
   const { signToken } = await import("./auth.ts");

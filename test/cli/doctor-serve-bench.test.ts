@@ -87,6 +87,17 @@ describe("sequester serve and bench", () => {
     );
     expect(run.code).toBe(0);
     expect(run.stdout.trim()).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    // A token the server would refuse is not signed: the same rule as the server's.
+    const short = await sequester(["serve", "token", "dr_okafor"], {
+      JWT_SECRET: "short",
+    });
+    expect(short.code).toBe(1);
+    expect(short.stderr).toContain("JWT_SECRET is shorter than 32 bytes");
+    const none = await sequester(["serve", "token", "dr_okafor"], {
+      JWT_SECRET: "",
+    });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain("openssl rand -base64 48");
     const stray = await sequester(["serve", "serve", "extra"]);
     expect(stray.code).toBe(1);
     expect(stray.stderr).toContain('unknown command "extra" after serve');
